@@ -1,0 +1,56 @@
+from urllib.parse import urlencode
+
+from odoo import http
+from odoo.http import request
+
+from ..tools.signatures import verify_meta_handshake
+
+
+class CcWebhookController(http.Controller):
+    """Provider webhooks: /cc/webhook/<provider>/<token>, one URL per channel."""
+
+    def _channel(self, provider, token):
+        # sudo: the caller is a provider, not a user; the unguessable token is what identifies the channel.
+        return request.env["cc.channel"].sudo().search(
+            [("webhook_token", "=", token), ("provider", "=", provider), ("active", "=", True)], limit=1
+        )
+
+    @staticmethod
+    def _raw_body(httprequest):
+        """The request body; a form body was already parsed by Odoo's dispatcher, so re-encode its fields,
+        in the order they came (Twilio signs the fields, not their encoding)."""
+        if httprequest.form:
+            return urlencode(list(httprequest.form.items(multi=True))).encode()
+        return httprequest.get_data(cache=True)
+
+    @http.route("/cc/webhook/<string:provider>/<string:token>", type="http", auth="public", methods=["GET"],
+                csrf=False, save_session=False)
+    def verify_subscription(self, provider, token, **params):
+        """Meta's subscription handshake: echo hub.challenge when hub.verify_token is the channel's."""
+        channel = self._channel(provider, token)
+        if not channel or provider != "meta":
+            return request.make_response("not found", status=404)
+        if params.get("hub.mode") == "subscribe" and verify_meta_handshake(
+            channel.verify_token, params.get("hub.verify_token")
+        ):
+            return request.make_response(params.get("hub.challenge", ""), headers=[("Content-Type", "text/plain")])
+        return request.make_response("forbidden", status=403)
+
+    @http.route("/cc/webhook/<string:provider>/<string:token>", type="http", auth="public", methods=["POST"],
+                csrf=False, save_session=False)
+    def receive(self, provider, token, **_params):
+        channel = self._channel(provider, token)
+        if not channel:
+            return request.make_response("not found", status=404)
+        httprequest = request.httprequest
+        # Providers sign the URL they were given: the channel's public URL, not whatever Host we saw.
+        url = channel.webhook_url
+        if httprequest.query_string:
+            url = f"{url}?{httprequest.query_string.decode()}"
+        status, text = request.env["cc.inbound.processor"].sudo().receive(channel, {
+            "method": httprequest.method,
+            "url": url,
+            "headers": {name.lower(): value for name, value in httprequest.headers.items()},
+            "body": self._raw_body(httprequest),
+        })
+        return request.make_response(text, status=status, headers=[("Content-Type", "text/plain")])

@@ -1,0 +1,21 @@
+{
+    "name": "Contact Center: Reports",
+    "summary": "Contact-center KPIs (AHT, ASA, FCR, service level, abandonment, CSAT, NPS, SLA compliance, "
+    "backlog), a supervisor dashboard and scheduled digests",
+    "version": "19.0.1.0.0",
+    "category": "Services/Helpdesk",
+    "license": "AGPL-3",
+    "author": "Contact Center for Odoo contributors",
+    "website": "https://github.com/contact-center-odoo/contact-center",
+    "development_status": "Alpha",
+    "depends": ["cc_omnichannel", "cc_sla"],
+    "data": [
+        "views/cc_interaction_report_views.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "cc_reports/static/tests/tours/**/*",
+        ],
+    },
+    "installable": True,
+}
