@@ -27,8 +27,10 @@ class OdooClient:
     def call(self, model, method, args=(), kwargs=None):
         response = self.session.post(
             f"{self.url}/web/dataset/call_kw/{model}/{method}",
-            json={"jsonrpc": "2.0", "params": {"model": model, "method": method, "args": list(args),
-                                                "kwargs": kwargs or {}}},
+            json={
+                "jsonrpc": "2.0",
+                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs or {}},
+            },
             timeout=60,
         )
         response.raise_for_status()

@@ -16,6 +16,10 @@ def test_login_page_served(odoo):
 
 
 def test_contact_center_menu_for_admin(odoo):
-    menus = odoo.call("ir.ui.menu", "search_read", [[("name", "=", "Contact Center"), ("parent_id", "=", False)]],
-                      {"fields": ["name"]})
+    menus = odoo.call(
+        "ir.ui.menu",
+        "search_read",
+        [[("name", "=", "Contact Center"), ("parent_id", "=", False)]],
+        {"fields": ["name"]},
+    )
     assert [menu["name"] for menu in menus] == ["Contact Center"]

@@ -26,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = ROOT / ".cc"
+# CC_VENV=system uses this interpreter as it is (the Docker image installs what it needs at build time).
+USE_SYSTEM_PYTHON = os.environ.get("CC_VENV") == "system"
 VENV = Path(os.environ.get("CC_VENV", ROOT / ".venv"))
 REQUIREMENTS = ROOT / "requirements"
 OUR_ADDONS = ("cc_omnichannel", "cc_sla", "cc_reports")
@@ -52,6 +54,8 @@ def ensure_venv():
     """Create or refresh the virtual environment when the requirement files changed."""
     if not (3, 10) <= sys.version_info[:2] <= (3, 12):
         raise CommandError(f"Python 3.10-3.12 is needed for Odoo 19; this is {sys.version.split()[0]}.")
+    if USE_SYSTEM_PYTHON:
+        return Path(sys.executable)
     python = VENV / "bin" / "python"
     if not python.exists():
         say(f"creating the virtual environment in {VENV}")
@@ -64,10 +68,10 @@ def ensure_venv():
     say("installing Python dependencies (Odoo runtime, ours, test tools, OCA helpdesk)")
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     runtime = ["odoo.txt", "project.txt", "test.txt"]
-    if subprocess.run(pip + [arg for name in runtime for arg in ("-r", str(REQUIREMENTS / name))]).returncode:
+    if subprocess.run([*pip, *(arg for name in runtime for arg in ("-r", str(REQUIREMENTS / name)))]).returncode:
         raise CommandError("pip could not install requirements/*.txt: read the error above.")
     # OCA wheels require odoo==19.0.*, which no package index serves: their Python deps are in project.txt.
-    if subprocess.run(pip + ["--no-deps", "-r", str(REQUIREMENTS / "oca.txt")]).returncode:
+    if subprocess.run([*pip, "--no-deps", "-r", str(REQUIREMENTS / "oca.txt")]).returncode:
         raise CommandError("pip could not install the OCA addons of requirements/oca.txt.")
     stamp.write_text(digest)
     return python
@@ -93,8 +97,9 @@ def find_odoo(python):
 
 
 def addons_path(odoo_source):
-    site_packages = next(VENV.glob("lib/python3*/site-packages"))
-    paths = [ROOT / "addons", odoo_source / "addons", site_packages / "odoo" / "addons"]
+    """Ours, Odoo's, and the OCA wheels' (odoo.addons is a namespace: the image finds those by itself)."""
+    paths = [ROOT / "addons", odoo_source / "addons"]
+    paths += [site / "odoo" / "addons" for site in VENV.glob("lib/python3*/site-packages")]
     return ",".join(str(p) for p in paths if p.is_dir())
 
 
@@ -191,9 +196,12 @@ def external_server_options():
 def stream_odoo(command, log_path, echo):
     """Run Odoo, keep its whole log in a file, echo the lines `echo` selects; return (rc, lines)."""
     lines = []
-    with open(log_path, "w") as log, subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
-    ) as process:
+    with (
+        open(log_path, "w") as log,
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        ) as process,
+    ):
         try:
             for line in process.stdout:
                 log.write(line)
@@ -211,10 +219,9 @@ def wait_for_http(url, process, seconds=180):
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise CommandError(f"Odoo exited with {process.returncode} before serving {url}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
+            if response.status == 200:
+                return
         time.sleep(1)
     raise CommandError(f"Odoo did not answer {url} within {seconds} s")
 
@@ -247,10 +254,9 @@ def command_test(args):
     cluster = None
     server = None
     failures = []
+    db_options = external_server_options()
     try:
-        if os.environ.get("PGHOST"):
-            db_options = external_server_options()
-        else:
+        if not os.environ.get("PGHOST"):
             cluster = Cluster(tempfile.mkdtemp(prefix="cc-pg-"), free_port())
             cluster.start()
             db_options = cluster.odoo_options()
@@ -260,8 +266,21 @@ def command_test(args):
         say(f"installing {', '.join(OUR_ADDONS)} and running the Odoo suites ({tags})")
         started = time.monotonic()
         rc, lines = stream_odoo(
-            [*common, "-d", databases[0], "-i", ",".join(OUR_ADDONS), "--test-enable", "--test-tags", tags,
-             "--stop-after-init", "--http-port", str(free_port()), "--log-level", "info"],
+            [
+                *common,
+                "-d",
+                databases[0],
+                "-i",
+                ",".join(OUR_ADDONS),
+                "--test-enable",
+                "--test-tags",
+                tags,
+                "--stop-after-init",
+                "--http-port",
+                str(free_port()),
+                "--log-level",
+                "info",
+            ],
             logs / "odoo-tests.log",
             echo=lambda line: LOG_LEVEL.match(line) or "odoo.tests.result" in line,
         )
@@ -271,30 +290,53 @@ def command_test(args):
         # The end-to-end suite runs against a live server on a database with the demo data, which it checks too.
         say("installing the demo database for the end-to-end suite")
         rc, lines = stream_odoo(
-            [*common, "-d", databases[1], "-i", ",".join(OUR_ADDONS), "--with-demo", "--stop-after-init",
-             "--http-port", str(free_port())],
-            logs / "odoo-demo.log", echo=lambda line: LOG_LEVEL.match(line),
+            [
+                *common,
+                "-d",
+                databases[1],
+                "-i",
+                ",".join(OUR_ADDONS),
+                "--with-demo",
+                "--stop-after-init",
+                "--http-port",
+                str(free_port()),
+            ],
+            logs / "odoo-demo.log",
+            echo=LOG_LEVEL.match,
         )
         read_install_log(rc, lines, failures)
         e2e_port = free_port()
         with open(logs / "odoo-e2e.log", "w") as e2e_log:
             server = subprocess.Popen(
-                [*common, "-d", databases[1], "--db-filter", f"^{databases[1]}$", "--http-port", str(e2e_port),
-                 "--workers", "0", "--max-cron-threads", "0"],
-                stdout=e2e_log, stderr=subprocess.STDOUT, start_new_session=True,
+                [
+                    *common,
+                    "-d",
+                    databases[1],
+                    "--db-filter",
+                    f"^{databases[1]}$",
+                    "--http-port",
+                    str(e2e_port),
+                    "--workers",
+                    "0",
+                    "--max-cron-threads",
+                    "0",
+                ],
+                stdout=e2e_log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         url = f"http://127.0.0.1:{e2e_port}"
         wait_for_http(f"{url}/web/health", server)
         e2e_passed, e2e_failed = run_e2e(python, url, databases[1], failures)
+        lint_passed = run_lint(python, failures)
     finally:
         stop_process(server)
+        for database in databases:
+            drop_database(odoo, db_options, database)
         if cluster:
             cluster.stop()
             shutil.rmtree(cluster.datadir, ignore_errors=True)
-        else:
-            for database in databases:
-                subprocess.run(["dropdb", "--if-exists", database], capture_output=True)
-    passed = odoo_passed + e2e_passed
+    passed = odoo_passed + e2e_passed + lint_passed
     failed = odoo_failed + e2e_failed + len(failures)
     for failure in failures:
         say(f"FAILED: {failure}")
@@ -336,9 +378,9 @@ def run_e2e(python, url, database, failures):
     env = dict(os.environ, CC_ODOO_URL=url, CC_ODOO_DB=database)
     junit = STATE_DIR / "logs" / "e2e-junit.xml"
     done = subprocess.run(
-        [str(python), "-m", "pytest", str(ROOT / "tests"), "-q", "-p", "no:cacheprovider",
-         f"--junitxml={junit}"],
-        env=env, cwd=ROOT,
+        [str(python), "-m", "pytest", str(ROOT / "tests"), "-q", "-p", "no:cacheprovider", f"--junitxml={junit}"],
+        env=env,
+        cwd=ROOT,
     )
     if done.returncode == 5:
         failures.append("the end-to-end suite (tests/) collected no test")
@@ -354,6 +396,15 @@ def run_e2e(python, url, database, failures):
     return total - errors - failed - skipped, errors + failed
 
 
+def run_lint(python, failures):
+    """ruff over the whole tree (pyproject.toml): one more check, counted as one test."""
+    say("ruff check")
+    if subprocess.run([str(python), "-m", "ruff", "check", "--quiet", str(ROOT)]).returncode:
+        failures.append("ruff check found problems (listed above)")
+        return 0
+    return 1
+
+
 def command_run(args):
     python = ensure_venv()
     odoo, source = find_odoo(python)
@@ -365,20 +416,21 @@ def command_run(args):
         cluster = Cluster(STATE_DIR / "pgdata", RUN_PG_PORT)
         cluster.start()
         db_options = cluster.odoo_options()
-    base = [*odoo, "--addons-path", addons_path(source), "-d", args.db, *db_options,
-            "--db-filter", f"^{args.db}$"]
+    base = [*odoo, "--addons-path", addons_path(source), "-d", args.db, *db_options, "--db-filter", f"^{args.db}$"]
     try:
+        if args.reset:
+            drop_database(odoo, db_options, args.db)
         if args.reset or not database_exists(python, args.db, db_options):
             say(f"creating database {args.db} with the contact center and its demo data (a few minutes)")
-            rc, lines = stream_odoo(
+            rc, _lines = stream_odoo(
                 [*base, "-i", ",".join(OUR_ADDONS), "--with-demo", "--stop-after-init"],
-                STATE_DIR / "install.log", echo=lambda line: LOG_LEVEL.match(line),
+                STATE_DIR / "install.log",
+                echo=LOG_LEVEL.match,
             )
             if rc:
                 raise CommandError(f"installing the addons failed: see {STATE_DIR / 'install.log'}")
         say(f"Contact Center on http://localhost:{args.port}  (database {args.db})")
-        say("log in as admin / admin (manager), or the demo users: "
-            "supervisor / supervisor, agent / agent, rep / rep")
+        say("log in as admin / admin (manager), or the demo users: supervisor / supervisor, agent / agent, rep / rep")
         return subprocess.run([*base, "--http-port", str(args.port), "--http-interface", args.interface]).returncode
     except KeyboardInterrupt:
         return 0
@@ -387,8 +439,13 @@ def command_run(args):
             cluster.stop()
 
 
+def drop_database(odoo, db_options, name):
+    """Drop a database and its filestore, if it exists."""
+    subprocess.run([*odoo, "db", *db_options, "drop", name], capture_output=True)
+
+
 def database_exists(python, name, db_options):
-    options = dict(zip(db_options[::2], db_options[1::2]))
+    options = dict(zip(db_options[::2], db_options[1::2], strict=True))
     code = (
         "import sys, psycopg2\n"
         "try:\n"

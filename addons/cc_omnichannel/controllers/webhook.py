@@ -11,8 +11,10 @@ class CcWebhookController(http.Controller):
 
     def _channel(self, provider, token):
         # sudo: the caller is a provider, not a user; the unguessable token is what identifies the channel.
-        return request.env["cc.channel"].sudo().search(
-            [("webhook_token", "=", token), ("provider", "=", provider), ("active", "=", True)], limit=1
+        return (
+            request.env["cc.channel"]
+            .sudo()
+            .search([("webhook_token", "=", token), ("provider", "=", provider), ("active", "=", True)], limit=1)
         )
 
     @staticmethod
@@ -23,8 +25,14 @@ class CcWebhookController(http.Controller):
             return urlencode(list(httprequest.form.items(multi=True))).encode()
         return httprequest.get_data(cache=True)
 
-    @http.route("/cc/webhook/<string:provider>/<string:token>", type="http", auth="public", methods=["GET"],
-                csrf=False, save_session=False)
+    @http.route(
+        "/cc/webhook/<string:provider>/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+    )
     def verify_subscription(self, provider, token, **params):
         """Meta's subscription handshake: echo hub.challenge when hub.verify_token is the channel's."""
         channel = self._channel(provider, token)
@@ -36,8 +44,14 @@ class CcWebhookController(http.Controller):
             return request.make_response(params.get("hub.challenge", ""), headers=[("Content-Type", "text/plain")])
         return request.make_response("forbidden", status=403)
 
-    @http.route("/cc/webhook/<string:provider>/<string:token>", type="http", auth="public", methods=["POST"],
-                csrf=False, save_session=False)
+    @http.route(
+        "/cc/webhook/<string:provider>/<string:token>",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
     def receive(self, provider, token, **_params):
         channel = self._channel(provider, token)
         if not channel:
@@ -47,10 +61,17 @@ class CcWebhookController(http.Controller):
         url = channel.webhook_url
         if httprequest.query_string:
             url = f"{url}?{httprequest.query_string.decode()}"
-        status, text = request.env["cc.inbound.processor"].sudo().receive(channel, {
-            "method": httprequest.method,
-            "url": url,
-            "headers": {name.lower(): value for name, value in httprequest.headers.items()},
-            "body": self._raw_body(httprequest),
-        })
+        status, text = (
+            request.env["cc.inbound.processor"]
+            .sudo()
+            .receive(
+                channel,
+                {
+                    "method": httprequest.method,
+                    "url": url,
+                    "headers": {name.lower(): value for name, value in httprequest.headers.items()},
+                    "body": self._raw_body(httprequest),
+                },
+            )
+        )
         return request.make_response(text, status=status, headers=[("Content-Type", "text/plain")])

@@ -17,13 +17,17 @@ class CcAgent(models.Model):
     _order = "presence, user_id"
     _rec_name = "user_id"
 
-    user_id = fields.Many2one("res.users", required=True, index=True, ondelete="cascade", domain=[("share", "=", False)])
+    user_id = fields.Many2one(
+        "res.users", required=True, index=True, ondelete="cascade", domain=[("share", "=", False)]
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     presence = fields.Selection(PRESENCE_STATES, required=True, default="offline", tracking=True, index=True)
     capacity = fields.Integer(default=5, help="Open tickets and live contacts this agent can carry at once.")
     team_ids = fields.Many2many("helpdesk.ticket.team", compute="_compute_team_ids", string="Teams")
     open_work = fields.Integer(compute="_compute_open_work", help="Open tickets assigned plus contacts in progress.")
     last_assigned_at = fields.Datetime(readonly=True, help="When routing last gave this agent a contact.")
+    # Datetimes keep whole seconds: contacts routed within one second need this counter to take turns.
+    last_assigned_turn = fields.Integer(readonly=True, copy=False, help="Routing's turn counter, per company.")
 
     _user_unique = models.Constraint("UNIQUE(user_id)", "This user already has an agent profile.")
     _capacity_positive = models.Constraint("CHECK(capacity >= 0)", "Capacity cannot be negative.")
@@ -31,7 +35,7 @@ class CcAgent(models.Model):
     def _compute_team_ids(self):
         teams = self.env["helpdesk.ticket.team"].search([("user_ids", "in", self.user_id.ids)])
         for agent in self:
-            agent.team_ids = teams.filtered(lambda team: agent.user_id in team.user_ids)
+            agent.team_ids = teams.filtered_domain([("user_ids", "in", agent.user_id.ids)])
 
     @api.depends("user_id")
     def _compute_open_work(self):
@@ -86,12 +90,12 @@ class CcAgent(models.Model):
         if not candidates:
             return self.browse()
 
-        def served_longest_ago(agent):
-            return agent.last_assigned_at or fields.Datetime.from_string("1970-01-01")
-
         if team.cc_routing == "round_robin":
-            chosen = min(candidates, key=lambda agent: (served_longest_ago(agent), agent.id))
+            chosen = min(candidates, key=lambda agent: (agent.last_assigned_turn, agent.id))
         else:
-            chosen = min(candidates, key=lambda agent: (load[agent.user_id.id], served_longest_ago(agent), agent.id))
-        chosen.last_assigned_at = fields.Datetime.now()
+            chosen = min(candidates, key=lambda agent: (load[agent.user_id.id], agent.last_assigned_turn, agent.id))
+        [(last_turn,)] = self.sudo()._read_group(
+            [("company_id", "=", chosen.company_id.id)], aggregates=["last_assigned_turn:max"]
+        )
+        chosen.write({"last_assigned_at": fields.Datetime.now(), "last_assigned_turn": (last_turn or 0) + 1})
         return chosen

@@ -3,6 +3,8 @@ import secrets
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.samples import sample_request
+
 CHANNEL_TYPES = [
     ("voice", "Voice"),
     ("sms", "SMS"),
@@ -46,6 +48,10 @@ def new_webhook_token():
     return secrets.token_urlsafe(24)
 
 
+class _DryRunDone(Exception):  # noqa: N818 - a signal to roll back, not an error
+    """Raised to undo a dry run once its outcome is read."""
+
+
 class CcChannel(models.Model):
     _name = "cc.channel"
     _description = "Contact Center Channel"
@@ -85,9 +91,7 @@ class CcChannel(models.Model):
     interaction_count = fields.Integer(compute="_compute_interaction_count")
     failed_event_count = fields.Integer(compute="_compute_failed_event_count")
 
-    webhook_token = fields.Char(
-        copy=False, default=lambda self: new_webhook_token(), groups=MANAGERS, required=True
-    )
+    webhook_token = fields.Char(copy=False, default=lambda self: new_webhook_token(), groups=MANAGERS, required=True)
     webhook_url = fields.Char(compute="_compute_webhook_url", groups=MANAGERS)
     signing_secret = fields.Char(
         groups=MANAGERS,
@@ -161,6 +165,42 @@ class CcChannel(models.Model):
         for channel in self:
             channel.webhook_token = new_webhook_token()
             channel.message_post(body=self.env._("Webhook URL regenerated: the provider must be given the new one."))
+
+    def action_test_webhook(self):
+        """Send a signed sample contact through the whole inbound pipeline, read the outcome, undo it all."""
+        self.ensure_one()
+        channel = self.sudo()  # sudo: signing the sample needs the secret, readable by managers who press this
+        headers, body = sample_request(
+            channel.provider, channel.channel_type, channel.webhook_url, channel.signing_secret or "",
+            channel.sender_id or "",
+        )
+        request_data = {"method": "POST", "url": channel.webhook_url, "headers": headers, "body": body}
+        try:
+            with self.env.cr.savepoint():
+                status, text = self.env["cc.inbound.processor"].sudo().receive(channel, request_data)
+                outcome = self._describe_test_outcome(status, text)
+                raise _DryRunDone
+        except _DryRunDone:
+            pass
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": self.env._("Webhook test (nothing was kept)"), "message": outcome,
+                       "type": "success" if status == 200 else "danger", "sticky": status != 200},
+        }
+
+    def _describe_test_outcome(self, status, text):
+        if status != 200:
+            return self.env._("The sample was refused (HTTP %(status)s): %(reason)s", status=status, reason=text)
+        event = self.env["cc.webhook.event"].search([("channel_id", "=", self.id)], order="id desc", limit=1)
+        if event.state == "failed":
+            return self.env._("The sample was stored but processing failed: %(error)s", error=event.error)
+        interaction = event.interaction_ids[:1]
+        created = interaction.ticket_id.display_name or interaction.lead_id.display_name or interaction.display_name
+        return self.env._(
+            "Signature, parsing and processing work: the sample became %(record)s, routed to %(agent)s.",
+            record=created, agent=interaction.user_id.name or interaction.team_id.name or self.env._("nobody"),
+        )
 
     def action_open_interactions(self):
         self.ensure_one()

@@ -73,14 +73,14 @@ class CcIdentity(models.Model):
             kind, value = "other", (raw_value or "").strip()
         if not value:
             return self.env["res.partner"]
-        identity = self.search(
+        identities = self.search(  # at most one row per kind, through the unique index
             [("company_id", "=", company.id), ("kind", "in", self._KINDS_MATCHED_TOGETHER.get(kind, (kind,))),
-             ("value", "=", value)],
-            limit=1,
+             ("value", "=", value)]
         )
-        if identity.kind == kind:
-            return identity.partner_id
-        partner = identity.partner_id or self._find_partner_by_address(kind, value, company)
+        same_kind = identities.filtered(lambda identity: identity.kind == kind)
+        if same_kind:
+            return same_kind.partner_id
+        partner = identities[:1].partner_id or self._find_partner_by_address(kind, value, company)
         if not partner:
             partner = self.env["res.partner"].create(self._new_partner_vals(kind, value, company, display_name))
         self.create({"partner_id": partner.id, "kind": kind, "value": value, "company_id": company.id})

@@ -129,7 +129,7 @@ class CcInboundProcessor(models.AbstractModel):
                     inbound_events = self._parse(event.channel_id, event.body.encode())
                 for inbound in inbound_events:
                     self._apply(event.channel_id, inbound, event)
-        except Exception as error:  # noqa: BLE001 - any failure must leave the payload visible, not lost
+        except Exception as error:  # any failure must leave the payload visible, not lost
             _logger.warning("Inbound payload %s failed: %s", event.id, error, exc_info=True)
             event.write({**vals, "state": "failed", "error": f"{type(error).__name__}: {error}"})
             return False
@@ -151,8 +151,11 @@ class CcInboundProcessor(models.AbstractModel):
     def _apply_status(self, channel, inbound):
         """A delivery report on a message we sent."""
         interaction = self.env["cc.interaction"].search(
-            [("channel_id", "=", channel.id), ("external_id", "=", inbound.external_id),
-             ("direction", "=", "outbound")],
+            [
+                ("channel_id", "=", channel.id),
+                ("external_id", "=", inbound.external_id),
+                ("direction", "=", "outbound"),
+            ],
             limit=1,
         )
         if not interaction:
@@ -189,19 +192,21 @@ class CcInboundProcessor(models.AbstractModel):
             inbound.address_kind, inbound.address, channel.company_id, inbound.display_name
         )
         received_at = inbound.occurred_at or fields.Datetime.now()
-        interaction = self.env["cc.interaction"].create({
-            "channel_id": channel.id,
-            "direction": "inbound",
-            "partner_id": partner.id,
-            "address": inbound.address,
-            "external_id": inbound.external_id,
-            "body": inbound.body,
-            "media_urls": "\n".join(inbound.media_urls) or False,
-            "received_at": received_at,
-            "team_id": channel.team_id.id,
-            "webhook_event_id": event.id,
-            **vals,
-        })
+        interaction = self.env["cc.interaction"].create(
+            {
+                "channel_id": channel.id,
+                "direction": "inbound",
+                "partner_id": partner.id,
+                "address": inbound.address,
+                "external_id": inbound.external_id,
+                "body": inbound.body,
+                "media_urls": "\n".join(inbound.media_urls) or False,
+                "received_at": received_at,
+                "team_id": channel.team_id.id,
+                "webhook_event_id": event.id,
+                **vals,
+            }
+        )
         if channel.inbound_creates == "ticket":
             self._attach_to_ticket(channel, interaction)
         elif channel.inbound_creates == "lead":
@@ -219,39 +224,55 @@ class CcInboundProcessor(models.AbstractModel):
                 subtype_xmlid="mail.mt_comment",
             )
             ticket.cc_last_contact_at = interaction.received_at
-            interaction.write({"ticket_id": ticket.id, "team_id": ticket.team_id.id, "user_id": ticket.user_id.id})
+            interaction.write(
+                {
+                    **self._queued_vals(interaction),
+                    "ticket_id": ticket.id,
+                    "team_id": ticket.team_id.id,
+                    "user_id": ticket.user_id.id,
+                }
+            )
             return ticket
         agent = self.env["cc.agent"].pick_for_team(channel.team_id)
-        ticket = tickets.with_context(cc_inbound=True, mail_create_nolog=True).create({
-            "name": self._ticket_title(channel, interaction),
-            "description": interaction.body or False,
-            "partner_id": interaction.partner_id.id,
-            "partner_name": interaction.partner_id.name,
-            "partner_email": interaction.partner_id.email,
-            "team_id": channel.team_id.id,
-            "user_id": agent.user_id.id,
-            "company_id": channel.company_id.id,
-            "channel_id": self._helpdesk_channel(channel).id,
-            "cc_channel_id": channel.id,
-            "cc_last_contact_at": interaction.received_at,
-        })
-        interaction.write({
-            "ticket_id": ticket.id,
-            "user_id": agent.user_id.id,
-            "state": "queued" if interaction.state == "new" else interaction.state,
-            "queued_at": interaction.queued_at or fields.Datetime.now(),
-        })
+        ticket = tickets.with_context(cc_inbound=True, mail_create_nolog=True).create(
+            {
+                "name": self._ticket_title(channel, interaction),
+                "description": interaction.body or False,
+                "partner_id": interaction.partner_id.id,
+                "partner_name": interaction.partner_id.name,
+                "partner_email": interaction.partner_id.email,
+                "team_id": channel.team_id.id,
+                "user_id": agent.user_id.id,
+                "company_id": channel.company_id.id,
+                "channel_id": self._helpdesk_channel(channel).id,
+                "cc_channel_id": channel.id,
+                "cc_last_contact_at": interaction.received_at,
+            }
+        )
+        interaction.write({**self._queued_vals(interaction), "ticket_id": ticket.id, "user_id": agent.user_id.id})
         return ticket
 
+    def _queued_vals(self, interaction):
+        """A new contact joins its agent's (or its team's) queue; a call keeps the state its callback gave."""
+        if interaction.state != "new":
+            return {}
+        return {"state": "queued", "queued_at": interaction.queued_at or fields.Datetime.now()}
+
     def _attach_to_lead(self, channel, interaction):
-        lead = self.env["crm.lead"].with_context(mail_create_nolog=True).create({
-            "name": self._ticket_title(channel, interaction),
-            "type": "lead",
-            "partner_id": interaction.partner_id.id,
-            "description": interaction.body or False,
-            "team_id": channel.crm_team_id.id,
-            "company_id": channel.company_id.id,
-        })
+        lead = (
+            self.env["crm.lead"]
+            .with_context(mail_create_nolog=True)
+            .create(
+                {
+                    "name": self._ticket_title(channel, interaction),
+                    "type": "lead",
+                    "partner_id": interaction.partner_id.id,
+                    "description": interaction.body or False,
+                    "team_id": channel.crm_team_id.id,
+                    "company_id": channel.company_id.id,
+                }
+            )
+        )
         interaction.lead_id = lead
         return lead
 
@@ -259,8 +280,11 @@ class CcInboundProcessor(models.AbstractModel):
         first_line = (interaction.body or "").strip().split("\n", 1)[0][:80]
         if first_line:
             return first_line
-        return self.env._("%(channel)s contact from %(customer)s", channel=channel.name,
-                          customer=interaction.partner_id.name or interaction.address)
+        return self.env._(
+            "%(channel)s contact from %(customer)s",
+            channel=channel.name,
+            customer=interaction.partner_id.name or interaction.address,
+        )
 
     def _helpdesk_channel(self, channel):
         xmlid = HELPDESK_CHANNEL_XMLIDS.get(channel.channel_type, "helpdesk_mgmt.helpdesk_ticket_channel_other")

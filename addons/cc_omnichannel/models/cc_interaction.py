@@ -81,19 +81,25 @@ class CcInteraction(models.Model):
 
     def action_open_ticket(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_window", "res_model": "helpdesk.ticket", "res_id": self.ticket_id.id,
-                "view_mode": "form"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "helpdesk.ticket",
+            "res_id": self.ticket_id.id,
+            "view_mode": "form",
+        }
 
     def action_take(self):
         """An agent takes the contact: it is theirs and answered now."""
         now = fields.Datetime.now()
         for interaction in self.filtered(lambda i: i.state in ("new", "queued")):
-            interaction.write({
-                "user_id": self.env.user.id,
-                "state": "in_progress",
-                "answered_at": now,
-                "wait_seconds": int((now - interaction.received_at).total_seconds()),
-            })
+            interaction.write(
+                {
+                    "user_id": self.env.user.id,
+                    "state": "in_progress",
+                    "answered_at": now,
+                    "wait_seconds": int((now - interaction.received_at).total_seconds()),
+                }
+            )
 
     def action_done(self):
         self.filtered(lambda i: i.state not in ("done", "failed")).write(

@@ -11,7 +11,9 @@ class HelpdeskTicket(models.Model):
     cc_interaction_ids = fields.One2many("cc.interaction", "ticket_id", string="Interactions")
     cc_interaction_count = fields.Integer(compute="_compute_cc_interaction_count", string="Interaction Count")
     cc_last_contact_at = fields.Datetime(
-        string="Last Customer Contact", readonly=True, index="btree_not_null",
+        string="Last Customer Contact",
+        readonly=True,
+        index="btree_not_null",
         help="When the customer last reached us about this ticket, on any channel.",
     )
     cc_reply_error = fields.Text(string="Reply Not Delivered", readonly=True)
@@ -30,8 +32,12 @@ class HelpdeskTicket(models.Model):
             return self.browse()
         cutoff = fields.Datetime.subtract(fields.Datetime.now(), hours=window_hours)
         return self.search(
-            [("partner_id", "=", partner.id), ("company_id", "=", company.id), ("stage_id.closed", "=", False),
-             ("cc_last_contact_at", ">=", cutoff)],
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", company.id),
+                ("stage_id.closed", "=", False),
+                ("cc_last_contact_at", ">=", cutoff),
+            ],
             order="cc_last_contact_at desc",
             limit=1,
         )
@@ -46,8 +52,12 @@ class HelpdeskTicket(models.Model):
         """The latest inbound contact on a channel we can answer through, or an empty recordset."""
         self.ensure_one()
         return self.env["cc.interaction"].search(
-            [("ticket_id", "=", self.id), ("direction", "=", "inbound"),
-             ("channel_type", "in", REPLYABLE_CHANNEL_TYPES), ("address", "!=", False)],
+            [
+                ("ticket_id", "=", self.id),
+                ("direction", "=", "inbound"),
+                ("channel_type", "in", REPLYABLE_CHANNEL_TYPES),
+                ("address", "!=", False),
+            ],
             order="received_at desc, id desc",
             limit=1,
         )
@@ -82,9 +92,16 @@ class HelpdeskTicket(models.Model):
 
     def _cc_email_channel(self):
         """The email channel of the ticket's team, else the company's team-less one."""
-        channels = self.env["cc.channel"].sudo().search(
-            [("provider", "=", "odoo_mail"), ("company_id", "=", self.company_id.id),
-             ("team_id", "in", (self.team_id.id, False))]
+        channels = (
+            self.env["cc.channel"]
+            .sudo()
+            .search(
+                [
+                    ("provider", "=", "odoo_mail"),
+                    ("company_id", "=", self.company_id.id),
+                    ("team_id", "in", (self.team_id.id, False)),
+                ]
+            )
         )
         return channels.filtered("team_id")[:1] or channels[:1]
 
@@ -97,22 +114,28 @@ class HelpdeskTicket(models.Model):
             address = self.env["cc.identity"].normalize("email", msg_dict.get("email_from") or "", ticket.company_id)
             partner = ticket.partner_id
             if address:
-                partner = self.env["cc.identity"].sudo().resolve_partner(
-                    "email", address, ticket.company_id, ticket.partner_name or ""
+                partner = (
+                    self.env["cc.identity"]
+                    .sudo()
+                    .resolve_partner("email", address, ticket.company_id, ticket.partner_name or "")
                 )
             received_at = fields.Datetime.now()
-            self.env["cc.interaction"].sudo().create({  # sudo: the mail gateway runs without a contact center role
-                "channel_id": channel.id,
-                "direction": "inbound",
-                "partner_id": partner.id,
-                "address": address or False,
-                "external_id": msg_dict.get("message_id") or False,
-                "body": html2plaintext(msg_dict.get("body") or "") or msg_dict.get("subject"),
-                "received_at": received_at,
-                "state": "queued",
-                "queued_at": received_at,
-                "team_id": ticket.team_id.id,
-                "user_id": ticket.user_id.id,
-                "ticket_id": ticket.id,
-            })
-            ticket.sudo().write({"cc_last_contact_at": received_at, "cc_channel_id": ticket.cc_channel_id.id or channel.id})
+            self.env["cc.interaction"].sudo().create(
+                {  # sudo: the mail gateway runs without a contact center role
+                    "channel_id": channel.id,
+                    "direction": "inbound",
+                    "partner_id": partner.id,
+                    "address": address or False,
+                    "external_id": msg_dict.get("message_id") or False,
+                    "body": html2plaintext(msg_dict.get("body") or "") or msg_dict.get("subject"),
+                    "received_at": received_at,
+                    "state": "queued",
+                    "queued_at": received_at,
+                    "team_id": ticket.team_id.id,
+                    "user_id": ticket.user_id.id,
+                    "ticket_id": ticket.id,
+                }
+            )
+            ticket.sudo().write(
+                {"cc_last_contact_at": received_at, "cc_channel_id": ticket.cc_channel_id.id or channel.id}
+            )

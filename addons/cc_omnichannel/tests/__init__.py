@@ -1,3 +1,4 @@
+from . import test_channel
 from . import test_tools_identity
 from . import test_tools_payloads
 from . import test_tools_signatures

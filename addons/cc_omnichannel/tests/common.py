@@ -21,31 +21,74 @@ class ContactCenterCase:
             cls.env, "cc_supervisor", groups="cc_omnichannel.group_cc_supervisor", name="Sam Supervisor"
         )
         cls.manager = new_test_user(cls.env, "cc_manager", groups="cc_omnichannel.group_cc_manager", name="Max Manager")
-        cls.team = cls.env["helpdesk.ticket.team"].create({
-            "name": "Front Line",
-            "user_ids": [(6, 0, (cls.agent | cls.agent_2).ids)],
-            "cc_routing": "least_open",
-        })
-        cls.agents = cls.env["cc.agent"].create([
-            {"user_id": cls.agent.id, "presence": "available", "capacity": 3},
-            {"user_id": cls.agent_2.id, "presence": "available", "capacity": 3},
-        ])
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {
+                "name": "Front Line",
+                "user_ids": [(6, 0, (cls.agent | cls.agent_2).ids)],
+                "cc_routing": "least_open",
+            }
+        )
+        cls.agents = cls.env["cc.agent"].create(
+            [
+                {"user_id": cls.agent.id, "presence": "available", "capacity": 3},
+                {"user_id": cls.agent_2.id, "presence": "available", "capacity": 3},
+            ]
+        )
         channel_vals = {"team_id": cls.team.id, "company_id": cls.company.id}
         Channel = cls.env["cc.channel"]
-        cls.sms = Channel.create({**channel_vals, "name": "SMS", "channel_type": "sms", "provider": "twilio",
-                                  "signing_secret": "twilio-auth-token", "api_account": "AC123",
-                                  "api_token": "twilio-auth-token", "sender_id": "+3225550000"})
-        cls.voice = Channel.create({**channel_vals, "name": "Phone", "channel_type": "voice", "provider": "twilio",
-                                    "signing_secret": "twilio-auth-token", "inbound_creates": "interaction"})
-        cls.whatsapp = Channel.create({**channel_vals, "name": "WhatsApp", "channel_type": "whatsapp",
-                                       "provider": "meta", "signing_secret": "meta-app-secret",
-                                       "verify_token": "meta-verify", "api_token": "meta-access-token",
-                                       "sender_id": "106540352242922"})
-        cls.telegram = Channel.create({**channel_vals, "name": "Telegram", "channel_type": "telegram",
-                                       "provider": "telegram", "signing_secret": "telegram-secret",
-                                       "api_token": "123456:ABC-DEF"})
-        cls.generic = Channel.create({**channel_vals, "name": "Web chat", "channel_type": "livechat",
-                                      "provider": "generic", "signing_secret": "generic-key"})
+        cls.sms = Channel.create(
+            {
+                **channel_vals,
+                "name": "SMS",
+                "channel_type": "sms",
+                "provider": "twilio",
+                "signing_secret": "twilio-auth-token",
+                "api_account": "AC123",
+                "api_token": "twilio-auth-token",
+                "sender_id": "+3225550000",
+            }
+        )
+        cls.voice = Channel.create(
+            {
+                **channel_vals,
+                "name": "Phone",
+                "channel_type": "voice",
+                "provider": "twilio",
+                "signing_secret": "twilio-auth-token",
+                "inbound_creates": "interaction",
+            }
+        )
+        cls.whatsapp = Channel.create(
+            {
+                **channel_vals,
+                "name": "WhatsApp",
+                "channel_type": "whatsapp",
+                "provider": "meta",
+                "signing_secret": "meta-app-secret",
+                "verify_token": "meta-verify",
+                "api_token": "meta-access-token",
+                "sender_id": "106540352242922",
+            }
+        )
+        cls.telegram = Channel.create(
+            {
+                **channel_vals,
+                "name": "Telegram",
+                "channel_type": "telegram",
+                "provider": "telegram",
+                "signing_secret": "telegram-secret",
+                "api_token": "123456:ABC-DEF",
+            }
+        )
+        cls.generic = Channel.create(
+            {
+                **channel_vals,
+                "name": "Web chat",
+                "channel_type": "livechat",
+                "provider": "generic",
+                "signing_secret": "generic-key",
+            }
+        )
 
 
 class WebhookCase(ContactCenterCase, HttpCase):
@@ -68,20 +111,26 @@ class WebhookCase(ContactCenterCase, HttpCase):
     def post_meta(self, channel, payload, secret=None):
         body = json.dumps(payload).encode()
         digest = hmac.new((secret or channel.signing_secret).encode(), body, hashlib.sha256).hexdigest()
-        return self.post_webhook(channel, body, {"Content-Type": "application/json",
-                                                 "X-Hub-Signature-256": f"sha256={digest}"})
+        return self.post_webhook(
+            channel, body, {"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={digest}"}
+        )
 
     def post_telegram(self, channel, update, secret=None):
-        return self.post_webhook(channel, json.dumps(update).encode(), {
-            "Content-Type": "application/json",
-            "X-Telegram-Bot-Api-Secret-Token": secret or channel.signing_secret,
-        })
+        return self.post_webhook(
+            channel,
+            json.dumps(update).encode(),
+            {
+                "Content-Type": "application/json",
+                "X-Telegram-Bot-Api-Secret-Token": secret or channel.signing_secret,
+            },
+        )
 
     def post_generic(self, channel, payload, key=None, raw=None):
         body = raw if raw is not None else json.dumps(payload).encode()
         digest = hmac.new((key or channel.signing_secret).encode(), body, hashlib.sha256).hexdigest()
-        return self.post_webhook(channel, body, {"Content-Type": "application/json",
-                                                 "X-CC-Signature": f"sha256={digest}"})
+        return self.post_webhook(
+            channel, body, {"Content-Type": "application/json", "X-CC-Signature": f"sha256={digest}"}
+        )
 
     def events(self, channel):
         return self.env["cc.webhook.event"].search([("channel_id", "=", channel.id)], order="id")
@@ -91,27 +140,46 @@ class WebhookCase(ContactCenterCase, HttpCase):
 
 
 def twilio_sms(sid, sender, body, to="+3225550000"):
-    return {"MessageSid": sid, "SmsSid": sid, "AccountSid": "AC123", "From": sender, "To": to, "Body": body,
-            "NumMedia": "0", "ApiVersion": "2010-04-01"}
+    return {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "AccountSid": "AC123",
+        "From": sender,
+        "To": to,
+        "Body": body,
+        "NumMedia": "0",
+        "ApiVersion": "2010-04-01",
+    }
 
 
 def whatsapp_text(wa_id, name, message_id, text, timestamp="1764480000"):
     """A WhatsApp Cloud API webhook with one inbound text message, shaped as Meta documents it."""
     return {
         "object": "whatsapp_business_account",
-        "entry": [{
-            "id": "102290129340398",
-            "changes": [{
-                "field": "messages",
-                "value": {
-                    "messaging_product": "whatsapp",
-                    "metadata": {"display_phone_number": "3225550001", "phone_number_id": "106540352242922"},
-                    "contacts": [{"profile": {"name": name}, "wa_id": wa_id}],
-                    "messages": [{"from": wa_id, "id": message_id, "timestamp": timestamp, "type": "text",
-                                  "text": {"body": text}}],
-                },
-            }],
-        }],
+        "entry": [
+            {
+                "id": "102290129340398",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"display_phone_number": "3225550001", "phone_number_id": "106540352242922"},
+                            "contacts": [{"profile": {"name": name}, "wa_id": wa_id}],
+                            "messages": [
+                                {
+                                    "from": wa_id,
+                                    "id": message_id,
+                                    "timestamp": timestamp,
+                                    "type": "text",
+                                    "text": {"body": text},
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
     }
 
 

@@ -4,11 +4,16 @@ from .common import WebhookCase
 
 
 def telegram_update(update_id, chat_id, message_id, text):
-    return {"update_id": update_id, "message": {
-        "message_id": message_id, "date": 1764480000, "text": text,
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Jan", "last_name": "Peeters", "username": "janp"},
-        "chat": {"id": chat_id, "type": "private", "first_name": "Jan"},
-    }}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": message_id,
+            "date": 1764480000,
+            "text": text,
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Jan", "last_name": "Peeters", "username": "janp"},
+            "chat": {"id": chat_id, "type": "private", "first_name": "Jan"},
+        },
+    }
 
 
 @tagged("post_install", "-at_install")
@@ -31,11 +36,17 @@ class TestTelegramWebhook(WebhookCase):
 @tagged("post_install", "-at_install")
 class TestGenericWebhook(WebhookCase):
     def test_signed_batch(self):
-        payload = {"events": [
-            {"id": "chat-1", "type": "message", "from": {"email": " Eva@Example.COM ", "name": "Eva"},
-             "body": "Can I change my plan?"},
-            {"id": "chat-2", "type": "message", "from": {"phone": "+32 470 55 66 77"}, "body": "Hello"},
-        ]}
+        payload = {
+            "events": [
+                {
+                    "id": "chat-1",
+                    "type": "message",
+                    "from": {"email": " Eva@Example.COM ", "name": "Eva"},
+                    "body": "Can I change my plan?",
+                },
+                {"id": "chat-2", "type": "message", "from": {"phone": "+32 470 55 66 77"}, "body": "Hello"},
+            ]
+        }
         response = self.post_generic(self.generic, payload)
 
         self.assertEqual(response.status_code, 200)
@@ -56,8 +67,9 @@ class TestGenericWebhook(WebhookCase):
         self.generic.write({"inbound_creates": "lead", "crm_team_id": sales.id})
         sales.company_id = other_company  # someone moves the sales team away
 
-        response = self.post_generic(self.generic, {"id": "chat-9", "type": "message",
-                                                    "from": {"email": "lead@example.com"}, "body": "Pricing?"})
+        response = self.post_generic(
+            self.generic, {"id": "chat-9", "type": "message", "from": {"email": "lead@example.com"}, "body": "Pricing?"}
+        )
 
         self.assertEqual(response.status_code, 200, "the provider is answered: the payload is safe with us")
         event = self.events(self.generic)

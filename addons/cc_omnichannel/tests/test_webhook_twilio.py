@@ -75,8 +75,14 @@ class TestTwilioWebhook(WebhookCase):
 
     def test_voice_callbacks_follow_one_call(self):
         """Twilio's status callbacks for one CallSid move one interaction from ringing to completed."""
-        call = {"CallSid": "CA100", "AccountSid": "AC123", "From": "+32470999888", "To": "+3225550000",
-                "Direction": "inbound", "ApiVersion": "2010-04-01"}
+        call = {
+            "CallSid": "CA100",
+            "AccountSid": "AC123",
+            "From": "+32470999888",
+            "To": "+3225550000",
+            "Direction": "inbound",
+            "ApiVersion": "2010-04-01",
+        }
         for status, extra in (("ringing", {}), ("in-progress", {}), ("completed", {"CallDuration": "184"})):
             response = self.post_twilio(self.voice, {**call, "CallStatus": status, **extra})
             self.assertEqual(response.status_code, 200)

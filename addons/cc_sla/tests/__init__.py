@@ -1,1 +1,2 @@
+from . import test_business_time
 from . import test_ui
