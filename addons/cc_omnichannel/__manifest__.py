@@ -14,6 +14,7 @@
         "security/cc_security.xml",
         "security/ir.model.access.csv",
         "security/cc_rules.xml",
+        "data/cc_channel_type_data.xml",
         "views/cc_menus.xml",
         "views/cc_interaction_views.xml",
         "views/cc_channel_views.xml",

@@ -1,5 +1,6 @@
 from . import cc_agent
 from . import cc_channel
+from . import cc_channel_type
 from . import cc_demo_traffic
 from . import cc_identity
 from . import cc_inbound_processor

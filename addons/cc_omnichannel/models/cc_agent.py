@@ -47,11 +47,17 @@ class CcAgent(models.Model):
     def open_work_by_user(self, user_ids):
         """{user id: open tickets assigned + interactions in progress}, in two grouped queries."""
         load = dict.fromkeys(user_ids, 0)
-        tickets = self.env["helpdesk.ticket"].sudo()._read_group(  # counts only, across record rules
-            [("user_id", "in", user_ids), ("stage_id.closed", "=", False)], ["user_id"], ["__count"]
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            ._read_group(  # counts only, across record rules
+                [("user_id", "in", user_ids), ("stage_id.closed", "=", False)], ["user_id"], ["__count"]
+            )
         )
-        contacts = self.env["cc.interaction"].sudo()._read_group(
-            [("user_id", "in", user_ids), ("state", "=", "in_progress")], ["user_id"], ["__count"]
+        contacts = (
+            self.env["cc.interaction"]
+            .sudo()
+            ._read_group([("user_id", "in", user_ids), ("state", "=", "in_progress")], ["user_id"], ["__count"])
         )
         for user, count in tickets + contacts:
             load[user.id] += count
@@ -82,8 +88,11 @@ class CcAgent(models.Model):
         if not team or team.cc_routing == "manual":
             return self.browse()
         agents = self.search(
-            [("user_id", "in", team.user_ids.ids), ("presence", "=", "available"),
-             ("company_id", "=", team.company_id.id or self.env.company.id)],
+            [
+                ("user_id", "in", team.user_ids.ids),
+                ("presence", "=", "available"),
+                ("company_id", "=", team.company_id.id or self.env.company.id),
+            ],
         )
         load = self.open_work_by_user(agents.user_id.ids)
         candidates = agents.filtered(lambda agent: load[agent.user_id.id] < agent.capacity)

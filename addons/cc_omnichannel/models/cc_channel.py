@@ -48,7 +48,7 @@ def new_webhook_token():
     return secrets.token_urlsafe(24)
 
 
-class _DryRunDone(Exception):  # noqa: N818 - a signal to roll back, not an error
+class _DryRunDone(Exception):
     """Raised to undo a dry run once its outcome is read."""
 
 
@@ -171,7 +171,10 @@ class CcChannel(models.Model):
         self.ensure_one()
         channel = self.sudo()  # sudo: signing the sample needs the secret, readable by managers who press this
         headers, body = sample_request(
-            channel.provider, channel.channel_type, channel.webhook_url, channel.signing_secret or "",
+            channel.provider,
+            channel.channel_type,
+            channel.webhook_url,
+            channel.signing_secret or "",
             channel.sender_id or "",
         )
         request_data = {"method": "POST", "url": channel.webhook_url, "headers": headers, "body": body}
@@ -185,8 +188,12 @@ class CcChannel(models.Model):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"title": self.env._("Webhook test (nothing was kept)"), "message": outcome,
-                       "type": "success" if status == 200 else "danger", "sticky": status != 200},
+            "params": {
+                "title": self.env._("Webhook test (nothing was kept)"),
+                "message": outcome,
+                "type": "success" if status == 200 else "danger",
+                "sticky": status != 200,
+            },
         }
 
     def _describe_test_outcome(self, status, text):
@@ -199,7 +206,8 @@ class CcChannel(models.Model):
         created = interaction.ticket_id.display_name or interaction.lead_id.display_name or interaction.display_name
         return self.env._(
             "Signature, parsing and processing work: the sample became %(record)s, routed to %(agent)s.",
-            record=created, agent=interaction.user_id.name or interaction.team_id.name or self.env._("nobody"),
+            record=created,
+            agent=interaction.user_id.name or interaction.team_id.name or self.env._("nobody"),
         )
 
     def action_open_interactions(self):

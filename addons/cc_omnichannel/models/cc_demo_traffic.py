@@ -47,18 +47,18 @@ class CcDemoTraffic(models.AbstractModel):
 
     @api.model
     def generate(self, days=14):
-        rng = random.Random(19)
+        rng = random.Random(19)  # noqa: S311 - a reproducible demo, not a secret
         now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
         channels = {
             key: self.env.ref(f"cc_omnichannel.demo_channel_{key}")
             for key in ("sms", "whatsapp", "voice", "telegram", "webchat", "webform", "email")
         }
-        self.env["res.partner"].create([
-            {"name": name, "phone": phone, "email": email} for name, phone, email, _chat in CUSTOMERS
-        ])
-        self.env["res.partner"].create([
-            {"name": name, "phone": phone, "email": email} for name, phone, email, _chat in CUSTOMERS
-        ])
+        self.env["res.partner"].create(
+            [{"name": name, "phone": phone, "email": email} for name, phone, email, _chat in CUSTOMERS]
+        )
+        self.env["res.partner"].create(
+            [{"name": name, "phone": phone, "email": email} for name, phone, email, _chat in CUSTOMERS]
+        )
         for number in range(days * 6):
             moment = self._business_moment(rng, now, days)
             customer = rng.choice(CUSTOMERS)
@@ -72,8 +72,12 @@ class CcDemoTraffic(models.AbstractModel):
                 self._settle(channels[kind], number, moment, rng, now)
         for number, request in enumerate(SALES_REQUESTS):
             customer = CUSTOMERS[number]
-            payload = {"id": f"form-{number}", "type": "message", "body": request,
-                       "from": {"email": customer[2], "name": customer[0]}}
+            payload = {
+                "id": f"form-{number}",
+                "type": "message",
+                "body": request,
+                "from": {"email": customer[2], "name": customer[0]},
+            }
             self._deliver(channels["webform"], json.dumps(payload))
         self._store_rejected(channels["sms"])
 
@@ -86,51 +90,99 @@ class CcDemoTraffic(models.AbstractModel):
     # --- provider payloads, as the providers send them -----------------------------------------------
 
     def _sms_payloads(self, channel, customer, number, rng):
-        return [urlencode({"MessageSid": f"SMdemo{number:05d}", "From": customer[1], "To": channel.sender_id,
-                           "Body": rng.choice(MESSAGES), "NumMedia": "0"})]
+        return [
+            urlencode(
+                {
+                    "MessageSid": f"SMdemo{number:05d}",
+                    "From": customer[1],
+                    "To": channel.sender_id,
+                    "Body": rng.choice(MESSAGES),
+                    "NumMedia": "0",
+                }
+            )
+        ]
 
     def _whatsapp_payloads(self, channel, customer, number, rng):
         wa_id = customer[1].lstrip("+")
-        value = {"messaging_product": "whatsapp",
-                 "metadata": {"display_phone_number": "3225550101", "phone_number_id": channel.sender_id},
-                 "contacts": [{"profile": {"name": customer[0]}, "wa_id": wa_id}],
-                 "messages": [{"from": wa_id, "id": f"wamid.demo{number:05d}", "timestamp": "1764480000",
-                               "type": "text", "text": {"body": rng.choice(MESSAGES)}}]}
-        return [json.dumps({"object": "whatsapp_business_account",
-                            "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": value}]}]})]
+        value = {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "3225550101", "phone_number_id": channel.sender_id},
+            "contacts": [{"profile": {"name": customer[0]}, "wa_id": wa_id}],
+            "messages": [
+                {
+                    "from": wa_id,
+                    "id": f"wamid.demo{number:05d}",
+                    "timestamp": "1764480000",
+                    "type": "text",
+                    "text": {"body": rng.choice(MESSAGES)},
+                }
+            ],
+        }
+        return [
+            json.dumps(
+                {
+                    "object": "whatsapp_business_account",
+                    "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": value}]}],
+                }
+            )
+        ]
 
     def _telegram_payloads(self, channel, customer, number, rng):
         first, _space, last = customer[0].partition(" ")
-        return [json.dumps({"update_id": 9000 + number, "message": {
-            "message_id": number, "date": 1764480000, "text": rng.choice(MESSAGES),
-            "from": {"id": int(customer[3]), "is_bot": False, "first_name": first, "last_name": last},
-            "chat": {"id": int(customer[3]), "type": "private"}}})]
+        return [
+            json.dumps(
+                {
+                    "update_id": 9000 + number,
+                    "message": {
+                        "message_id": number,
+                        "date": 1764480000,
+                        "text": rng.choice(MESSAGES),
+                        "from": {"id": int(customer[3]), "is_bot": False, "first_name": first, "last_name": last},
+                        "chat": {"id": int(customer[3]), "type": "private"},
+                    },
+                }
+            )
+        ]
 
     def _webchat_payloads(self, channel, customer, number, rng):
-        return [json.dumps({"id": f"chat-{number}", "type": "message", "body": rng.choice(MESSAGES),
-                            "from": {"email": customer[2], "name": customer[0]}})]
+        return [
+            json.dumps(
+                {
+                    "id": f"chat-{number}",
+                    "type": "message",
+                    "body": rng.choice(MESSAGES),
+                    "from": {"email": customer[2], "name": customer[0]},
+                }
+            )
+        ]
 
     def _voice_payloads(self, channel, customer, number, rng):
         call = {"CallSid": f"CAdemo{number:05d}", "From": customer[1], "To": "+3225550100", "Direction": "inbound"}
         if rng.random() < 0.2:
             return [urlencode({**call, "CallStatus": "ringing"}), urlencode({**call, "CallStatus": "no-answer"})]
-        return [urlencode({**call, "CallStatus": "ringing"}), urlencode({**call, "CallStatus": "in-progress"}),
-                urlencode({**call, "CallStatus": "completed", "CallDuration": str(rng.randrange(60, 900))})]
+        return [
+            urlencode({**call, "CallStatus": "ringing"}),
+            urlencode({**call, "CallStatus": "in-progress"}),
+            urlencode({**call, "CallStatus": "completed", "CallDuration": str(rng.randrange(60, 900))}),
+        ]
 
     def _deliver(self, channel, body):
-        event = self.env["cc.webhook.event"].create({
-            "channel_id": channel.id, "provider": channel.provider, "http_method": "POST",
-            "url": channel.webhook_url, "body": body,
-        })
+        event = self.env["cc.webhook.event"].create(
+            {
+                "channel_id": channel.id,
+                "provider": channel.provider,
+                "http_method": "POST",
+                "url": channel.webhook_url,
+                "body": body,
+            }
+        )
         self.env["cc.inbound.processor"].process_event(event)
 
     # --- what agents did with the contacts ----------------------------------------------------------
 
     def _settle(self, channel, number, moment, rng, now):
         """Place the contact at its moment in the past, and play out how it was handled."""
-        interaction = self.env["cc.interaction"].search(
-            [("channel_id", "=", channel.id)], order="id desc", limit=1
-        )
+        interaction = self.env["cc.interaction"].search([("channel_id", "=", channel.id)], order="id desc", limit=1)
         wait = rng.randrange(10, 240)
         vals = {"received_at": moment, "queued_at": moment}
         if interaction.state in ("done", "missed"):
@@ -138,32 +190,55 @@ class CcDemoTraffic(models.AbstractModel):
             if interaction.state == "done":
                 vals["answered_at"] = moment + timedelta(seconds=wait)
         elif moment < now - timedelta(days=1):
-            vals.update(state="done", answered_at=moment + timedelta(seconds=wait), wait_seconds=wait,
-                        ended_at=moment + timedelta(minutes=rng.randrange(3, 30)))
+            vals.update(
+                state="done",
+                answered_at=moment + timedelta(seconds=wait),
+                wait_seconds=wait,
+                ended_at=moment + timedelta(minutes=rng.randrange(3, 30)),
+            )
         interaction.write(vals)
         ticket = interaction.ticket_id
-        if ticket and ticket.cc_last_contact_at and ticket.cc_last_contact_at > moment:
-            ticket.cc_last_contact_at = moment
+        if ticket:
+            self._backdate(ticket, moment)
         if ticket and moment < now - timedelta(days=3) and rng.random() < 0.7:
             ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
 
     def _email(self, channel, customer, number, text, moment):
         partner = self.env["res.partner"].search([("email", "=", customer[2])], limit=1)
         ticket = self.env["helpdesk.ticket"].message_new(
-            {"subject": text, "body": f"<p>{text}</p>", "email_from": f'"{customer[0]}" <{customer[2]}>',
-             "from": f'"{customer[0]}" <{customer[2]}>', "author_id": partner.id,
-             "message_id": f"<demo-{number}@example.com>", "to": "support@example.com"},
+            {
+                "subject": text,
+                "body": f"<p>{text}</p>",
+                "email_from": f'"{customer[0]}" <{customer[2]}>',
+                "from": f'"{customer[0]}" <{customer[2]}>',
+                "author_id": partner.id,
+                "message_id": f"<demo-{number}@example.com>",
+                "to": "support@example.com",
+            },
             {"team_id": channel.team_id.id},
         )
         vals = {"received_at": moment, "queued_at": moment}
         if moment < fields.Datetime.now() - timedelta(days=1):
             vals.update(state="done", answered_at=moment + timedelta(hours=1), ended_at=moment + timedelta(hours=1))
         ticket.cc_interaction_ids.write(vals)
-        ticket.cc_last_contact_at = moment
+        self._backdate(ticket, moment)
+
+    def _backdate(self, ticket, moment):
+        """A demo ticket opened with its first contact, in the past (create_date is not writable)."""
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET create_date = %s, cc_last_contact_at = %s WHERE id = %s AND create_date > %s",
+            (moment, moment, ticket.id, moment),
+        )
+        ticket.invalidate_recordset(["create_date", "cc_last_contact_at"])
 
     def _store_rejected(self, channel):
         """A forged request, kept as rejected, as a supervisor would find it in the inbound payloads."""
-        self.env["cc.inbound.processor"].receive(channel, {
-            "method": "POST", "url": channel.webhook_url, "headers": {"x-twilio-signature": "Zm9yZ2Vk"},
-            "body": urlencode({"MessageSid": "SMforged", "From": "+15005550009", "Body": "Win a prize!"}).encode(),
-        })
+        self.env["cc.inbound.processor"].receive(
+            channel,
+            {
+                "method": "POST",
+                "url": channel.webhook_url,
+                "headers": {"x-twilio-signature": "Zm9yZ2Vk"},
+                "body": urlencode({"MessageSid": "SMforged", "From": "+15005550009", "Body": "Win a prize!"}).encode(),
+            },
+        )

@@ -47,15 +47,21 @@ class CcIdentity(models.Model):
         if "value" in vals or "kind" in vals:
             for identity in self:
                 merged = {"kind": identity.kind, "value": identity.value, **vals}
-                super(CcIdentity, identity).write({**vals, "value": self._normalized_or_raise(merged, identity.company_id)})
+                value = self._normalized_or_raise(merged, identity.company_id)
+                super(CcIdentity, identity).write({**vals, "value": value})
             return True
         return super().write(vals)
 
     def _normalized_or_raise(self, vals, company):
         normalized = self.normalize(vals["kind"], vals.get("value") or "", company or self.env.company)
         if not normalized:
-            raise ValidationError(self.env._("%(value)s is not a valid %(kind)s.", value=vals.get("value"),
-                                             kind=dict(IDENTITY_KINDS)[vals["kind"]]))
+            raise ValidationError(
+                self.env._(
+                    "%(value)s is not a valid %(kind)s.",
+                    value=vals.get("value"),
+                    kind=dict(IDENTITY_KINDS)[vals["kind"]],
+                )
+            )
         return normalized
 
     # Phone numbers reach the same person by voice, SMS and WhatsApp: match across those kinds.
@@ -74,8 +80,11 @@ class CcIdentity(models.Model):
         if not value:
             return self.env["res.partner"]
         identities = self.search(  # at most one row per kind, through the unique index
-            [("company_id", "=", company.id), ("kind", "in", self._KINDS_MATCHED_TOGETHER.get(kind, (kind,))),
-             ("value", "=", value)]
+            [
+                ("company_id", "=", company.id),
+                ("kind", "in", self._KINDS_MATCHED_TOGETHER.get(kind, (kind,))),
+                ("value", "=", value),
+            ]
         )
         same_kind = identities.filtered(lambda identity: identity.kind == kind)
         if same_kind:

@@ -20,32 +20,50 @@ class CcOutboundSender(models.AbstractModel):
         inbound = ticket.sudo()._cc_reply_interaction()  # sudo: the agent may answer contacts of other teams
         if not inbound:
             return self.env["cc.interaction"]
-        return self.send_text(inbound.channel_id, inbound.address, html2plaintext(message.body or ""), {
-            "partner_id": inbound.partner_id.id,
-            "ticket_id": ticket.id,
-            "team_id": ticket.team_id.id,
-            "user_id": self.env.user.id,
-        })
+        return self.send_text(
+            inbound.channel_id,
+            inbound.address,
+            html2plaintext(message.body or ""),
+            {
+                "partner_id": inbound.partner_id.id,
+                "ticket_id": ticket.id,
+                "team_id": ticket.team_id.id,
+                "user_id": self.env.user.id,
+            },
+        )
 
     @api.model
     def send_text(self, channel, address, text, interaction_vals):
         """Send `text` to `address` through `channel`; the outbound interaction records the outcome."""
-        interaction = self.env["cc.interaction"].sudo().create({  # sudo: agents create, never edit, outbound logs
-            "channel_id": channel.id,
-            "direction": "outbound",
-            "address": address,
-            "body": text,
-            "state": "in_progress",
-            **interaction_vals,
-        })
+        interaction = (
+            self.env["cc.interaction"]
+            .sudo()
+            .create(
+                {  # sudo: agents create, never edit, outbound logs
+                    "channel_id": channel.id,
+                    "direction": "outbound",
+                    "address": address,
+                    "body": text,
+                    "state": "in_progress",
+                    **interaction_vals,
+                }
+            )
+        )
         try:
             external_id = outbound.send(self._config(channel), address, text)
         except outbound.OutboundError as error:
             self._record_failure(interaction, str(error))
             return interaction
         now = fields.Datetime.now()
-        interaction.write({"external_id": external_id, "delivery_status": "sent", "state": "done",
-                           "answered_at": now, "ended_at": now})
+        interaction.write(
+            {
+                "external_id": external_id,
+                "delivery_status": "sent",
+                "state": "done",
+                "answered_at": now,
+                "ended_at": now,
+            }
+        )
         if interaction.ticket_id.cc_reply_error:
             interaction.ticket_id.sudo().cc_reply_error = False
         return interaction
@@ -69,8 +87,11 @@ class CcOutboundSender(models.AbstractModel):
         if ticket:
             ticket.cc_reply_error = error
             ticket.with_context(cc_inbound=True).message_post(
-                body=self.env._("This reply was not delivered through %(channel)s: %(error)s",
-                                channel=interaction.channel_id.name, error=error),
+                body=self.env._(
+                    "This reply was not delivered through %(channel)s: %(error)s",
+                    channel=interaction.channel_id.name,
+                    error=error,
+                ),
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )

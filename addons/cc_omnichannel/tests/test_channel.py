@@ -19,16 +19,20 @@ class TestChannel(ContactCenterCase, TransactionCase):
             self.env["cc.channel"].create({"name": "Bad", "channel_type": "telegram", "provider": "twilio"})
 
     def test_test_button_runs_the_pipeline_and_keeps_nothing(self):
-        counts_before = [self.env[model].search_count([]) for model in
-                         ("cc.webhook.event", "cc.interaction", "helpdesk.ticket", "res.partner")]
+        counts_before = [
+            self.env[model].search_count([])
+            for model in ("cc.webhook.event", "cc.interaction", "helpdesk.ticket", "res.partner")
+        ]
 
         for channel in (self.sms, self.whatsapp, self.telegram, self.generic, self.voice):
             notification = channel.with_user(self.manager).action_test_webhook()["params"]
             self.assertEqual(notification["type"], "success", f"{channel.name}: {notification['message']}")
             self.assertIn("Signature, parsing and processing work", notification["message"])
 
-        counts_after = [self.env[model].search_count([]) for model in
-                        ("cc.webhook.event", "cc.interaction", "helpdesk.ticket", "res.partner")]
+        counts_after = [
+            self.env[model].search_count([])
+            for model in ("cc.webhook.event", "cc.interaction", "helpdesk.ticket", "res.partner")
+        ]
         self.assertEqual(counts_after, counts_before)
 
     def test_test_button_reports_a_missing_secret(self):

@@ -45,8 +45,13 @@ def build_request(config: OutboundConfig, to: str, text: str) -> OutboundRequest
         return OutboundRequest(
             "POST",
             f"{config.api_base_url}/{config.sender_id}/messages",
-            json={"messaging_product": "whatsapp", "recipient_type": "individual", "to": to.lstrip("+"),
-                  "type": "text", "text": {"preview_url": False, "body": text}},
+            json={
+                "messaging_product": "whatsapp",
+                "recipient_type": "individual",
+                "to": to.lstrip("+"),
+                "type": "text",
+                "text": {"preview_url": False, "body": text},
+            },
             headers={"Authorization": f"Bearer {config.api_token}"},
         )
     if config.provider == "meta":
@@ -102,8 +107,16 @@ def provider_error(response: requests.Response) -> str:
     return f"HTTP {response.status_code}: {detail or response.text[:200]}"
 
 
-def send(config: OutboundConfig, to: str, text: str, *, attempts: int = 3, backoff: float = 0.5,
-         timeout: float = 10.0, session: requests.Session | None = None) -> str:
+def send(
+    config: OutboundConfig,
+    to: str,
+    text: str,
+    *,
+    attempts: int = 3,
+    backoff: float = 0.5,
+    timeout: float = 10.0,
+    session: requests.Session | None = None,
+) -> str:
     """Send and return the provider's message id; retry network errors, 429 and 5xx with exponential backoff.
 
     A 4xx answer is final (the request itself is wrong: retrying cannot help).
@@ -116,8 +129,13 @@ def send(config: OutboundConfig, to: str, text: str, *, attempts: int = 3, backo
             time.sleep(backoff * 2 ** (attempt - 1))
         try:
             response = http.request(
-                request.method, request.url, data=request.data, json=request.json, auth=request.auth,
-                headers=request.headers, timeout=timeout,
+                request.method,
+                request.url,
+                data=request.data,
+                json=request.json,
+                auth=request.auth,
+                headers=request.headers,
+                timeout=timeout,
             )
         except (requests.ConnectionError, requests.Timeout) as error:
             last_error = f"network error: {type(error).__name__}"

@@ -15,18 +15,31 @@ def sample_request(provider, channel_type, url, secret, sender_id=""):
         return _twilio(url, form, secret)
     if provider == "twilio":
         prefix = "whatsapp:" if channel_type == "whatsapp" else ""
-        form = {"MessageSid": "SMtest", "From": prefix + SAMPLE_PHONE, "To": prefix + sender_id,
-                "Body": "Test message from the channel's Test button"}
+        form = {
+            "MessageSid": "SMtest",
+            "From": prefix + SAMPLE_PHONE,
+            "To": prefix + sender_id,
+            "Body": "Test message from the channel's Test button",
+        }
         return _twilio(url, form, secret)
     if provider == "meta":
         body = json.dumps(_meta_payload(channel_type, sender_id)).encode()
         return {"x-hub-signature-256": meta_signature(body, secret)}, body
     if provider == "telegram":
-        update = {"update_id": 1, "message": {"message_id": 1, "date": 1764480000, "text": "Test message",
-                                              "from": {"id": 1, "first_name": "Test"}, "chat": {"id": 1}}}
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 1764480000,
+                "text": "Test message",
+                "from": {"id": 1, "first_name": "Test"},
+                "chat": {"id": 1},
+            },
+        }
         return {"x-telegram-bot-api-secret-token": secret}, json.dumps(update).encode()
-    body = json.dumps({"id": "test-1", "type": "message", "from": {"phone": SAMPLE_PHONE, "name": "Test"},
-                       "body": "Test message"}).encode()
+    body = json.dumps(
+        {"id": "test-1", "type": "message", "from": {"phone": SAMPLE_PHONE, "name": "Test"}, "body": "Test message"}
+    ).encode()
     return {"x-cc-signature": generic_signature(body, secret)}, body
 
 
@@ -36,12 +49,38 @@ def _twilio(url, form, secret):
 
 def _meta_payload(channel_type, sender_id):
     if channel_type == "whatsapp":
-        value = {"messaging_product": "whatsapp", "metadata": {"phone_number_id": sender_id},
-                 "contacts": [{"profile": {"name": "Test"}, "wa_id": SAMPLE_PHONE.lstrip("+")}],
-                 "messages": [{"from": SAMPLE_PHONE.lstrip("+"), "id": "wamid.test", "timestamp": "1764480000",
-                               "type": "text", "text": {"body": "Test message"}}]}
-        return {"object": "whatsapp_business_account", "entry": [{"id": "0", "changes": [
-            {"field": "messages", "value": value}]}]}
-    return {"object": "page" if channel_type == "facebook" else "instagram", "entry": [{"id": "0", "time": 0,
-            "messaging": [{"sender": {"id": "1000"}, "recipient": {"id": "0"}, "timestamp": 1764480000000,
-                           "message": {"mid": "m_test", "text": "Test message"}}]}]}
+        value = {
+            "messaging_product": "whatsapp",
+            "metadata": {"phone_number_id": sender_id},
+            "contacts": [{"profile": {"name": "Test"}, "wa_id": SAMPLE_PHONE.lstrip("+")}],
+            "messages": [
+                {
+                    "from": SAMPLE_PHONE.lstrip("+"),
+                    "id": "wamid.test",
+                    "timestamp": "1764480000",
+                    "type": "text",
+                    "text": {"body": "Test message"},
+                }
+            ],
+        }
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "0", "changes": [{"field": "messages", "value": value}]}],
+        }
+    return {
+        "object": "page" if channel_type == "facebook" else "instagram",
+        "entry": [
+            {
+                "id": "0",
+                "time": 0,
+                "messaging": [
+                    {
+                        "sender": {"id": "1000"},
+                        "recipient": {"id": "0"},
+                        "timestamp": 1764480000000,
+                        "message": {"mid": "m_test", "text": "Test message"},
+                    }
+                ],
+            }
+        ],
+    }

@@ -1,2 +1,4 @@
 from . import test_business_time
+from . import test_sla_escalation
+from . import test_sla_timers
 from . import test_ui

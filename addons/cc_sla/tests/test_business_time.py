@@ -1,17 +1,13 @@
-from datetime import datetime
-from datetime import timedelta
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from odoo.tests import tagged
 from odoo.tests.common import BaseCase
 
-from odoo.addons.cc_sla.tools.business_time import BusinessCalendar
-from odoo.addons.cc_sla.tools.business_time import WeeklySlot
+from odoo.addons.cc_sla.tools.business_time import BusinessCalendar, WeeklySlot
 
 HOUR = 3600
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY = range(7)

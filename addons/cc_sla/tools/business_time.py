@@ -38,14 +38,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from bisect import bisect_left
-from bisect import bisect_right
-from collections.abc import Iterable
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from datetime import timedelta
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
