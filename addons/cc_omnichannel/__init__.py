@@ -1,2 +1,3 @@
 from . import controllers
+from . import wizards
 from . import models

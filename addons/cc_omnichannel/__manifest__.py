@@ -24,6 +24,8 @@
         "views/helpdesk_ticket_team_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/res_partner_views.xml",
+        "views/cc_upsell_views.xml",
+        "wizards/cc_upsell_dismiss_wizard_views.xml",
     ],
     "demo": [
         "demo/cc_demo.xml",

@@ -6,7 +6,11 @@ from . import cc_identity
 from . import cc_inbound_processor
 from . import cc_interaction
 from . import cc_outbound_sender
+from . import cc_timeline_item
+from . import cc_upsell_flag
+from . import cc_upsell_rule
 from . import cc_webhook_event
+from . import crm_lead
 from . import helpdesk_ticket
 from . import helpdesk_ticket_team
 from . import res_partner

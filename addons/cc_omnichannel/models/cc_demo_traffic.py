@@ -15,6 +15,18 @@ CUSTOMERS = [
     ("Noah Lambert", "+33612345678", "noah.lambert@example.com", "5512006"),
     ("Sofia García", "+34612345678", "sofia.garcia@example.com", "5512007"),
     ("Liam O'Brien", "+353871234567", "liam.obrien@example.com", "5512008"),
+    ("Ana Silva", "+351912345678", "ana.silva@example.com", "5512009"),
+    ("Tom de Vries", "+31612345678", "tom.devries@example.com", "5512010"),
+    ("Julie Martin", "+32473445566", "julie.martin@example.com", "5512011"),
+    ("Marc Dupont", "+32474556677", "marc.dupont@example.com", "5512012"),
+    ("Lea Wagner", "+4917612345678", "lea.wagner@example.com", "5512013"),
+    ("Hugo Bernard", "+33698765432", "hugo.bernard@example.com", "5512014"),
+    ("Nina Kowalski", "+48501234567", "nina.kowalski@example.com", "5512015"),
+    ("Omar Haddad", "+32475667788", "omar.haddad@example.com", "5512016"),
+    ("Elena Popescu", "+40721234567", "elena.popescu@example.com", "5512017"),
+    ("Sven Larsen", "+4791234567", "sven.larsen@example.com", "5512018"),
+    ("Clara Weber", "+41791234567", "clara.weber@example.com", "5512019"),
+    ("Yusuf Demir", "+905321234567", "yusuf.demir@example.com", "5512020"),
 ]
 
 MESSAGES = [
@@ -80,6 +92,18 @@ class CcDemoTraffic(models.AbstractModel):
             }
             self._deliver(channels["webform"], json.dumps(payload))
         self._store_rejected(channels["sms"])
+        self._play_sales()
+
+    def _play_sales(self):
+        """The rep worked some prompts: one won, one accepted and in progress, one dismissed."""
+        rep = self.env.ref("cc_omnichannel.demo_user_rep")
+        flags = self.env["cc.upsell.flag"].search([("state", "=", "open")], order="id")
+        if len(flags) < 3:
+            return
+        won, accepted, dismissed = flags[0], flags[1], flags[2]
+        (won | accepted).with_user(rep).action_accept()
+        won.lead_id.with_user(rep).action_set_won()
+        dismissed.with_user(rep).action_dismiss("Customer is moving abroad next month")
 
     def _business_moment(self, rng, now, days):
         day = now - timedelta(days=rng.randrange(days))
@@ -183,7 +207,7 @@ class CcDemoTraffic(models.AbstractModel):
     def _settle(self, channel, number, moment, rng, now):
         """Place the contact at its moment in the past, and play out how it was handled."""
         interaction = self.env["cc.interaction"].search([("channel_id", "=", channel.id)], order="id desc", limit=1)
-        wait = rng.randrange(10, 240)
+        wait = rng.randrange(3, 45) if channel.channel_type == "voice" else rng.randrange(5, 120)
         vals = {"received_at": moment, "queued_at": moment}
         if interaction.state in ("done", "missed"):
             vals.update(wait_seconds=wait, ended_at=moment + timedelta(seconds=wait + interaction.talk_seconds))
@@ -202,6 +226,11 @@ class CcDemoTraffic(models.AbstractModel):
             self._backdate(ticket, moment)
         if ticket and moment < now - timedelta(days=3) and rng.random() < 0.7:
             ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+            self.env.cr.execute(
+                "UPDATE helpdesk_ticket SET closed_date = %s WHERE id = %s",
+                (moment + timedelta(hours=rng.randrange(1, 30)), ticket.id),
+            )
+            ticket.invalidate_recordset(["closed_date"])
 
     def _email(self, channel, customer, number, text, moment):
         partner = self.env["res.partner"].search([("email", "=", customer[2])], limit=1)

@@ -179,7 +179,7 @@ class CcInboundProcessor(models.AbstractModel):
             vals["wait_seconds"] = inbound.wait_seconds
         if not existing:
             return self._receive_contact(channel, inbound, event, vals)
-        if state == "in_progress" and inbound.wait_seconds is None:
+        if state in ("in_progress", "missed") and inbound.wait_seconds is None and not existing.answered_at:
             vals["wait_seconds"] = max(0, int((moment - existing.received_at).total_seconds()))
         if existing.state in ("done", "missed", "failed") and state in ("queued", "in_progress"):
             return existing  # a late, out-of-order callback must not reopen a finished call
@@ -211,13 +211,14 @@ class CcInboundProcessor(models.AbstractModel):
             self._attach_to_ticket(channel, interaction)
         elif channel.inbound_creates == "lead":
             self._attach_to_lead(channel, interaction)
+        self.env["cc.upsell.rule"].evaluate("inbound", partner, channel.company_id, interaction=interaction)
         return interaction
 
     def _attach_to_ticket(self, channel, interaction):
         tickets = self.env["helpdesk.ticket"]
         ticket = tickets.cc_find_thread(interaction.partner_id, channel.company_id, channel.thread_window_hours)
         if ticket:
-            ticket.with_context(cc_inbound=True).message_post(
+            message = ticket.with_context(cc_inbound=True).message_post(
                 body=interaction.body or self.env._("%(channel)s contact", channel=channel.name),
                 author_id=interaction.partner_id.id,
                 message_type="comment",
@@ -230,6 +231,7 @@ class CcInboundProcessor(models.AbstractModel):
                     "ticket_id": ticket.id,
                     "team_id": ticket.team_id.id,
                     "user_id": ticket.user_id.id,
+                    "message_id": message.id,
                 }
             )
             return ticket

@@ -54,6 +54,17 @@ class CcInteraction(models.Model):
     ticket_id = fields.Many2one("helpdesk.ticket", index="btree_not_null", ondelete="set null")
     lead_id = fields.Many2one("crm.lead", index="btree_not_null", ondelete="set null")
     webhook_event_id = fields.Many2one("cc.webhook.event", string="Inbound Payload", ondelete="set null")
+    message_id = fields.Many2one(
+        "mail.message",
+        string="Chatter Message",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The message this contact appears as in its ticket's chatter.",
+    )
+
+    cc_upsell_flag_ids = fields.Many2many(
+        "cc.upsell.flag", compute="_compute_cc_upsell_flag_ids", string="Upsell Prompts"
+    )
 
     _external_id_unique = models.Constraint(
         "UNIQUE(channel_id, external_id)", "The provider already delivered this message on this channel."
@@ -62,6 +73,12 @@ class CcInteraction(models.Model):
     _durations_positive = models.Constraint(
         "CHECK(wait_seconds >= 0 AND talk_seconds >= 0)", "Durations cannot be negative."
     )
+
+    @api.depends("partner_id")
+    def _compute_cc_upsell_flag_ids(self):
+        open_flags = self.env["cc.upsell.flag"].open_flags_by_customer(self.partner_id)
+        for interaction in self:
+            interaction.cc_upsell_flag_ids = open_flags.get(interaction.partner_id.commercial_partner_id)
 
     @api.depends("body")
     def _compute_summary(self):

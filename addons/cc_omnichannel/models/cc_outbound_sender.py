@@ -29,6 +29,7 @@ class CcOutboundSender(models.AbstractModel):
                 "ticket_id": ticket.id,
                 "team_id": ticket.team_id.id,
                 "user_id": self.env.user.id,
+                "message_id": message.id,
             },
         )
 

@@ -17,6 +17,27 @@ class HelpdeskTicket(models.Model):
         help="When the customer last reached us about this ticket, on any channel.",
     )
     cc_reply_error = fields.Text(string="Reply Not Delivered", readonly=True)
+    cc_upsell_flag_ids = fields.Many2many(
+        "cc.upsell.flag",
+        compute="_compute_cc_upsell_flag_ids",
+        string="Upsell Prompts",
+        help="Open prompts for this customer: what the agent can propose.",
+    )
+
+    _cc_partner_date_idx = models.Index("(partner_id, create_date DESC) WHERE partner_id IS NOT NULL")
+
+    @api.depends("partner_id")
+    def _compute_cc_upsell_flag_ids(self):
+        open_flags = self.env["cc.upsell.flag"].open_flags_by_customer(self.partner_id)
+        for ticket in self:
+            ticket.cc_upsell_flag_ids = open_flags.get(ticket.partner_id.commercial_partner_id)
+
+    def write(self, vals):
+        were_open = self.filtered(lambda ticket: not ticket.closed) if "stage_id" in vals else self.browse()
+        result = super().write(vals)
+        for ticket in were_open.filtered("closed"):
+            self.env["cc.upsell.rule"].evaluate("ticket_solved", ticket.partner_id, ticket.company_id, ticket=ticket)
+        return result
 
     def _compute_cc_interaction_count(self):
         counts = dict(
@@ -41,6 +62,18 @@ class HelpdeskTicket(models.Model):
             order="cc_last_contact_at desc",
             limit=1,
         )
+
+    def action_cc_raise_upsell(self):
+        """An agent spots a buying signal: a new prompt for this customer, from a rule they choose."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cc.upsell.flag",
+            "view_mode": "form",
+            "views": [(self.env.ref("cc_omnichannel.cc_upsell_flag_view_form_raise").id, "form")],
+            "target": "new",
+            "context": {"default_partner_id": self.partner_id.commercial_partner_id.id, "default_ticket_id": self.id},
+        }
 
     def action_cc_open_interactions(self):
         self.ensure_one()

@@ -1,1 +1,2 @@
+from . import test_kpi_formulas
 from . import test_ui

@@ -6,3 +6,4 @@ from . import cc_sla_target
 from . import cc_sla_timer
 from . import helpdesk_ticket
 from . import resource_calendar
+from . import cc_sla_demo

@@ -1,0 +1,1 @@
+from . import cc_upsell_dismiss_wizard

@@ -1,0 +1,103 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from odoo.addons.cc_omnichannel.models.cc_channel import CHANNEL_TYPES
+
+WATERMARK_PARAM = "cc_reports.kpi_contact_refreshed_until"
+
+
+class CcKpiContact(models.Model):
+    """One row per inbound contact with the flags and sums the contact KPIs add up.
+
+    Kept up to date incrementally: a refresh reads only the interactions written since the last one (an index
+    on cc_interaction.write_date) and upserts their rows. `_read_group` sums them for the KPI service, the pivot
+    and the graph views.
+    """
+
+    _name = "cc.kpi.contact"
+    _description = "Contact Center KPI Fact"
+    _order = "date desc, id desc"
+    _rec_name = "interaction_id"
+
+    interaction_id = fields.Many2one("cc.interaction", required=True, readonly=True, ondelete="cascade")
+    date = fields.Datetime(readonly=True, index=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    channel_type = fields.Selection(CHANNEL_TYPES, readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True, index=True)
+    user_id = fields.Many2one("res.users", string="Agent", readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    handled = fields.Integer(readonly=True, aggregator="sum")
+    abandoned = fields.Integer(readonly=True, aggregator="sum", help="Abandoned, short abandons excluded.")
+    short_abandoned = fields.Integer(readonly=True, aggregator="sum")
+    handle_seconds = fields.Integer(string="Handle Time (s)", readonly=True, aggregator="sum")
+    answered_with_wait = fields.Integer(readonly=True, aggregator="sum")
+    wait_seconds = fields.Integer(string="Wait (s)", readonly=True, aggregator="sum")
+    answered_within = fields.Integer(string="Answered Within Threshold", readonly=True, aggregator="sum")
+    abandoned_within = fields.Integer(readonly=True, aggregator="sum")
+
+    _interaction_unique = models.Constraint("UNIQUE(interaction_id)", "One fact row per interaction.")
+
+    @api.model
+    def refresh(self, full=False):
+        """Upsert the rows of the inbound interactions written since the last refresh; return how many."""
+        self.env["cc.interaction"].flush_model()
+        params = self.env["ir.config_parameter"].sudo()  # sudo: the watermark is technical, not a user setting
+        watermark = None if full else params.get_param(WATERMARK_PARAM)
+        self.env.cr.execute(SQL("SELECT max(write_date) FROM cc_interaction"))
+        until = self.env.cr.fetchone()[0]
+        if until is None:
+            return 0
+        # A transaction that started before the last refresh may commit after it: re-read a margin (upserts
+        # are idempotent) rather than lose its rows.
+        since = SQL("AND i.write_date > %s::timestamp - interval '10 minutes'", watermark) if watermark else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO cc_kpi_contact (interaction_id, date, company_id, channel_type, team_id, user_id, partner_id,
+                                        handled, abandoned, short_abandoned, handle_seconds, answered_with_wait,
+                                        wait_seconds, answered_within, abandoned_within,
+                                        create_uid, create_date, write_uid, write_date)
+            SELECT i.id, i.received_at, i.company_id, i.channel_type, i.team_id, i.user_id, i.partner_id,
+                   f.handled::int, (f.abandoned AND NOT f.short)::int, (f.abandoned AND f.short)::int,
+                   CASE WHEN f.handled THEN f.handle_seconds ELSE 0 END,
+                   (f.handled AND f.wait IS NOT NULL)::int,
+                   CASE WHEN f.handled THEN COALESCE(f.wait, 0) ELSE 0 END,
+                   (f.handled AND f.wait <= c.cc_sl_threshold_seconds)::int,
+                   (f.abandoned AND NOT f.short AND f.wait <= c.cc_sl_threshold_seconds)::int,
+                   %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+              FROM cc_interaction i
+              JOIN res_company c ON c.id = i.company_id
+              CROSS JOIN LATERAL (
+                  SELECT i.answered_at IS NOT NULL OR i.state = 'done' AS handled,
+                         i.state = 'missed' AS abandoned,
+                         COALESCE(i.wait_seconds,
+                                  EXTRACT(EPOCH FROM COALESCE(i.answered_at, i.ended_at) - i.received_at)::int) AS wait,
+                         COALESCE(NULLIF(i.talk_seconds, 0),
+                                  EXTRACT(EPOCH FROM i.ended_at - i.answered_at)::int, 0) AS handle_seconds,
+                         c.cc_short_abandon_seconds > 0
+                             AND COALESCE(i.wait_seconds, EXTRACT(EPOCH FROM i.ended_at - i.received_at)::int)
+                                 <= c.cc_short_abandon_seconds AS short
+              ) f
+             WHERE i.direction = 'inbound' AND i.write_date <= %(until)s %(since)s
+                ON CONFLICT (interaction_id) DO UPDATE SET
+                   date = EXCLUDED.date, company_id = EXCLUDED.company_id, channel_type = EXCLUDED.channel_type,
+                   team_id = EXCLUDED.team_id, user_id = EXCLUDED.user_id, partner_id = EXCLUDED.partner_id,
+                   handled = EXCLUDED.handled, abandoned = EXCLUDED.abandoned,
+                   short_abandoned = EXCLUDED.short_abandoned, handle_seconds = EXCLUDED.handle_seconds,
+                   answered_with_wait = EXCLUDED.answered_with_wait, wait_seconds = EXCLUDED.wait_seconds,
+                   answered_within = EXCLUDED.answered_within, abandoned_within = EXCLUDED.abandoned_within,
+                   write_date = EXCLUDED.write_date
+            """,
+                uid=self.env.uid,
+                until=until,
+                since=since,
+            )
+        )
+        refreshed = self.env.cr.rowcount
+        params.set_param(WATERMARK_PARAM, fields.Datetime.to_string(until))
+        self.invalidate_model()
+        return refreshed
+
+    @api.model
+    def _cron_refresh(self):
+        self.refresh()
