@@ -25,12 +25,16 @@
         "views/helpdesk_ticket_views.xml",
         "views/res_partner_views.xml",
         "views/cc_upsell_views.xml",
+        "views/cc_timeline_views.xml",
         "wizards/cc_upsell_dismiss_wizard_views.xml",
     ],
     "demo": [
         "demo/cc_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "cc_omnichannel/static/src/timeline/**/*",
+        ],
         "web.assets_tests": [
             "cc_omnichannel/static/tests/tours/**/*",
         ],

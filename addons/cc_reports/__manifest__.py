@@ -21,6 +21,9 @@
         "demo/cc_reports_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "cc_reports/static/src/**/*",
+        ],
         "web.assets_tests": [
             "cc_reports/static/tests/tours/**/*",
         ],

@@ -25,9 +25,8 @@ class CcAgent(models.Model):
     capacity = fields.Integer(default=5, help="Open tickets and live contacts this agent can carry at once.")
     team_ids = fields.Many2many("helpdesk.ticket.team", compute="_compute_team_ids", string="Teams")
     open_work = fields.Integer(compute="_compute_open_work", help="Open tickets assigned plus contacts in progress.")
-    last_assigned_at = fields.Datetime(readonly=True, help="When routing last gave this agent a contact.")
+    last_assigned_at = fields.Datetime(compute="_compute_last_assigned_at", help="When the agent last got a ticket.")
     # Datetimes keep whole seconds: contacts routed within one second need this counter to take turns.
-    last_assigned_turn = fields.Integer(readonly=True, copy=False, help="Routing's turn counter, per company.")
 
     _user_unique = models.Constraint("UNIQUE(user_id)", "This user already has an agent profile.")
     _capacity_positive = models.Constraint("CHECK(capacity >= 0)", "Capacity cannot be negative.")
@@ -36,6 +35,17 @@ class CcAgent(models.Model):
         teams = self.env["helpdesk.ticket.team"].search([("user_ids", "in", self.user_id.ids)])
         for agent in self:
             agent.team_ids = teams.filtered_domain([("user_ids", "in", agent.user_id.ids)])
+
+    def _compute_last_assigned_at(self):
+        latest = dict(
+            self.env["helpdesk.ticket"]
+            .sudo()
+            ._read_group(  # sudo: a date, whoever's ticket it was
+                [("user_id", "in", self.user_id.ids)], ["user_id"], ["assigned_date:max"]
+            )
+        )
+        for agent in self:
+            agent.last_assigned_at = latest.get(agent.user_id, False)
 
     @api.depends("user_id")
     def _compute_open_work(self):
@@ -99,12 +109,21 @@ class CcAgent(models.Model):
         if not candidates:
             return self.browse()
 
-        if team.cc_routing == "round_robin":
-            chosen = min(candidates, key=lambda agent: (agent.last_assigned_turn, agent.id))
-        else:
-            chosen = min(candidates, key=lambda agent: (load[agent.user_id.id], agent.last_assigned_turn, agent.id))
-        [(last_turn,)] = self.sudo()._read_group(
-            [("company_id", "=", chosen.company_id.id)], aggregates=["last_assigned_turn:max"]
+        # The turn comes from the tickets themselves (the latest one each agent got), so routing writes nothing
+        # on the agents: concurrent contacts never contend for an agent's row.
+        latest = dict(
+            self.env["helpdesk.ticket"]
+            .sudo()
+            ._read_group(  # sudo: routing sees every ticket of the team
+                [("user_id", "in", candidates.user_id.ids), ("team_id", "=", team.id)], ["user_id"], ["id:max"]
+            )
         )
-        chosen.write({"last_assigned_at": fields.Datetime.now(), "last_assigned_turn": (last_turn or 0) + 1})
+
+        def turn(agent):
+            return latest.get(agent.user_id, 0)
+
+        if team.cc_routing == "round_robin":
+            chosen = min(candidates, key=lambda agent: (turn(agent), agent.id))
+        else:
+            chosen = min(candidates, key=lambda agent: (load[agent.user_id.id], turn(agent), agent.id))
         return chosen

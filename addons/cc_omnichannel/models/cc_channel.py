@@ -137,9 +137,8 @@ class CcChannel(models.Model):
 
     @api.depends("provider", "webhook_token")
     def _compute_webhook_url(self):
-        base_url = self.get_base_url()
         for channel in self:
-            channel.webhook_url = f"{base_url}/cc/webhook/{channel.provider}/{channel.webhook_token}"
+            channel.webhook_url = f"{channel.get_base_url()}/cc/webhook/{channel.provider}/{channel.webhook_token}"
 
     def _compute_interaction_count(self):
         counts = dict(

@@ -72,7 +72,8 @@ class CcIdentity(models.Model):
         """The customer behind an address, found through identities, then partners, else created.
 
         Every lookup is one indexed query: identities by (company, kind, value), then partners by their
-        sanitized phone or normalised email. The identity is recorded so the next contact is a direct hit.
+        sanitized phone or normalised email (both indexed). The identity is recorded so the next contact is a
+        direct hit.
         """
         value = self.normalize(kind, raw_value, company)
         if not value:

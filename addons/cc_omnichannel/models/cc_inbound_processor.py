@@ -2,7 +2,11 @@ import json
 import logging
 from urllib.parse import parse_qs
 
+from psycopg2 import errors
+
 from odoo import api, fields, models
+from odoo.exceptions import ConcurrencyError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..tools import payloads, signatures
 
@@ -129,7 +133,11 @@ class CcInboundProcessor(models.AbstractModel):
                     inbound_events = self._parse(event.channel_id, event.body.encode())
                 for inbound in inbound_events:
                     self._apply(event.channel_id, inbound, event)
-        except Exception as error:  # any failure must leave the payload visible, not lost
+        except (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, errors.UniqueViolation) as error:
+            # Another worker wrote the same rows (the same customer's identity, an agent's turn, a redelivery):
+            # let Odoo retry the whole request, which then sees what the other one committed.
+            raise ConcurrencyError(str(error)) from error
+        except Exception as error:  # any other failure must leave the payload visible, not lost
             _logger.warning("Inbound payload %s failed: %s", event.id, error, exc_info=True)
             event.write({**vals, "state": "failed", "error": f"{type(error).__name__}: {error}"})
             return False

@@ -3,6 +3,7 @@ from . import test_channel
 from . import test_identity
 from . import test_outbound
 from . import test_routing
+from . import test_timeline
 from . import test_tools_identity
 from . import test_tools_payloads
 from . import test_tools_signatures

@@ -13,14 +13,14 @@ class CcSurveyController(http.Controller):
     def _page(self, survey, status=200, **values):
         return request.render("cc_reports.survey_page", {"survey": survey, **values}, status=status)
 
-    @http.route("/cc/survey/<string:token>", type="http", auth="public", methods=["GET"])
+    @http.route("/cc/survey/<string:token>", type="http", auth="public", methods=["GET"], website=True)
     def show(self, token, **_params):
         survey = self._survey(token)
         if not survey:
             return self._page(survey, status=404, message=request.env._("This survey link is not valid."))
         return self._page(survey, **self._closed_reason(survey))
 
-    @http.route("/cc/survey/<string:token>", type="http", auth="public", methods=["POST"])
+    @http.route("/cc/survey/<string:token>", type="http", auth="public", methods=["POST"], website=True)
     def submit(self, token, score=None, comment="", **_params):
         survey = self._survey(token)
         if not survey:

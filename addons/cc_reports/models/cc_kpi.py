@@ -269,7 +269,8 @@ class CcKpi(models.AbstractModel):
         return {
             key: {
                 "sla_compliance": kpi.sla_compliance_from_counts(met, missed),
-                "sla_compliance_by_kind": kpi.sla_compliance_by_kind(map(tuple, kinds_states)),
+                # array_agg() over no timer is NULL: nothing measured, None
+                "sla_compliance_by_kind": kpi.sla_compliance_by_kind(map(tuple, kinds_states or ())) or None,
                 "first_response_median": median,
                 "first_response_p90": p90,
             }

@@ -41,6 +41,8 @@ class CcKpiContact(models.Model):
     def refresh(self, full=False):
         """Upsert the rows of the inbound interactions written since the last refresh; return how many."""
         self.env["cc.interaction"].flush_model()
+        # The rows read the companies' thresholds in SQL: a threshold just written must be in the database.
+        self.env["res.company"].flush_model(["cc_sl_threshold_seconds", "cc_short_abandon_seconds"])
         params = self.env["ir.config_parameter"].sudo()  # sudo: the watermark is technical, not a user setting
         watermark = None if full else params.get_param(WATERMARK_PARAM)
         self.env.cr.execute(SQL("SELECT max(write_date) FROM cc_interaction"))

@@ -47,9 +47,8 @@ class CcSurvey(models.Model):
 
     @api.depends("token")
     def _compute_url(self):
-        base_url = self.get_base_url()
         for survey in self:
-            survey.url = f"{base_url}/cc/survey/{survey.token}"
+            survey.url = f"{survey.get_base_url()}/cc/survey/{survey.token}"
 
     # --- sending ------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class DigestDigest(models.Model):
@@ -20,6 +20,9 @@ class DigestDigest(models.Model):
     kpi_cc_sla_compliance = fields.Boolean("SLA Compliance (%)")
     kpi_cc_sla_compliance_value = fields.Float(compute="_compute_kpi_cc_values")
 
+    # One compute fills the five values, and the digest reads them for several periods and users, invalidating
+    # one field at a time: the cache must tell those apart, or a value of another period would be shown.
+    @api.depends_context("start_datetime", "end_datetime", "company", "uid")
     def _compute_kpi_cc_values(self):
         start, end, companies = self._get_kpi_compute_parameters()
         start = fields.Datetime.to_datetime(start) or fields.Datetime.now() - timedelta(days=1)

@@ -1,2 +1,6 @@
+from . import test_digest
+from . import test_kpi_access
 from . import test_kpi_formulas
+from . import test_kpi_service
+from . import test_survey
 from . import test_ui

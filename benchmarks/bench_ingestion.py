@@ -1,0 +1,406 @@
+#!/usr/bin/env python3
+"""Benchmark: inbound SMS ingestion through real HTTP into a running Odoo, and the partner lookup.
+
+    python3 benchmarks/bench_ingestion.py [--messages 1000] [--partners 100000] [--workers 1,2]
+
+By itself: the project's venv, a throwaway PostgreSQL, a database with cc_omnichannel (no demo data), a team
+of agents, one Twilio SMS channel and --partners customers with phone numbers (nine in ten with a phone
+identity already). cc.identity.resolve_partner is timed inside Odoo on that database (--lookups numbers with an
+identity, --fallback-lookups found by partner phone and as many new ones), in a transaction rolled back. Then,
+for each worker count, on a fresh copy of the database: Odoo serving 127.0.0.1 with that many prefork workers
+receives --messages Twilio-signed SMS webhooks, as many at a time as there are workers, then as many GETs on
+the bare /web/health route; the payloads must all have become interactions.
+
+Prints a table of figures against the issue's targets and writes it to results/ingestion-<date>.json; the
+servers' logs stay in results/logs/. Exits 1 when a target is missed, 2 when webhooks were lost or the
+benchmark itself failed.
+"""
+
+import argparse
+import random
+import re
+import signal
+import sys
+import uuid
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlencode
+
+import _harness as harness
+from _harness import BenchmarkError, say
+
+try:
+    import requests
+    from twilio.request_validator import RequestValidator
+except ImportError:  # run by the system python: main() continues in the venv, which has them
+    requests = RequestValidator = None
+
+IN_ODOO = Path(__file__).resolve().with_name("_ingestion_in_odoo.py")
+BASE_DATABASE = "bench_ingestion"
+TARGET_RATE_SHARE = 0.70  # of the bare route's requests/s
+TARGET_P95_MS = 50
+TARGET_LOOKUP_MS = 5
+WARM_UP_REQUESTS = 30
+PAYLOAD_FAILED = re.compile(r"cc_inbound_processor: Inbound payload \d+ failed: (.*)")
+OUR_SMS_NUMBER = "+3225550000"
+SHARE_UNKNOWN_SENDERS = 0.10  # a number no customer has: a new partner, identity and ticket
+SHARE_FOLLOW_UPS = 0.15  # a sender who already wrote in this run: threaded onto the open ticket
+AGENTS = 10
+LOOKUP_PATHS = {
+    "identity": "by identity",
+    "partner_phone": "by partner phone_sanitized",
+    "new_customer": "new customer created",
+}
+
+SMS_BODIES = [
+    "Hi, my order {ref} has not arrived yet. Can you check where it is?",
+    "Bonjour, j'ai été facturé deux fois pour la commande {ref}. Merci de vérifier.",
+    "Goeiedag, mijn pakket {ref} is beschadigd aangekomen. Wat moet ik doen?",
+    "Can I change the delivery address of {ref}? I moved last week.",
+    "The app says my subscription ended but I paid yesterday. Ref {ref}",
+    "STOP",
+    "Thanks, that solved it! 👍",
+    "Is the shop in Gent open on Sunday?",
+    "I need an invoice with our VAT number for {ref}, please.",
+    "Hello?? Nobody answered my last message about {ref}. This is urgent, the technician is here now "
+    "and needs the access code for the building, please call me back as soon as possible.",
+]
+
+
+# --- the customers' numbers (shared with _ingestion_in_odoo.py) ------------------------------------------
+
+
+def known_number(n):
+    """The phone number of customer n, in E.164 (Belgian mobile +32 47x)."""
+    return f"+3247{n:07d}"
+
+
+def unknown_number(n):
+    """A valid number no customer has (Belgian mobile +32 48x)."""
+    return f"+3248{n:07d}"
+
+
+def has_identity(n):
+    """Whether customer n already has a phone identity (nine in ten); the others are found by phone_sanitized."""
+    return n % 10 != 0
+
+
+def national_format(e164):
+    """'+32470012345' as a Belgian types it: '0470 01 23 45'."""
+    digits = e164[3:]
+    return f"0{digits[:3]} {digits[3:5]} {digits[5:7]} {digits[7:]}"
+
+
+# --- the webhooks -----------------------------------------------------------------------------------------
+
+
+def build_sms_webhooks(count, *, partners, webhook_url, signing_secret, sid_prefix, seed):
+    """`count` (body, headers) pairs of inbound SMS webhooks, signed as Twilio signs them.
+
+    Senders: SHARE_UNKNOWN_SENDERS new numbers, SHARE_FOLLOW_UPS earlier senders of the run, the rest drawn
+    from the known customers. MessageSids are `sid_prefix` + a counter.
+    """
+    rng = random.Random(seed)
+    validator = RequestValidator(signing_secret)
+    senders = []
+    webhooks = []
+    for index in range(count):
+        draw = rng.random()
+        if draw < SHARE_UNKNOWN_SENDERS:
+            sender = unknown_number(rng.randrange(10_000_000))
+        elif draw < SHARE_UNKNOWN_SENDERS + SHARE_FOLLOW_UPS and senders:
+            sender = rng.choice(senders)
+        else:
+            sender = known_number(rng.randrange(partners))
+        senders.append(sender)
+        sid = f"{sid_prefix}{index:06d}"
+        body = rng.choice(SMS_BODIES).format(ref=f"SO{rng.randrange(10_000, 99_999)}")
+        form = {  # what Twilio posts for an inbound SMS
+            "ToCountry": "BE", "ToState": "", "SmsMessageSid": sid, "NumMedia": "0", "ToCity": "", "FromZip": "",
+            "SmsSid": sid, "FromState": "", "SmsStatus": "received", "FromCity": "", "Body": body,
+            "FromCountry": "BE", "To": OUR_SMS_NUMBER, "ToZip": "", "NumSegments": "1", "MessageSid": sid,
+            "AccountSid": "AC" + "0" * 32, "From": sender, "ApiVersion": "2010-04-01",
+        }  # fmt: skip
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "User-Agent": "TwilioProxy/1.1",
+            "I-Twilio-Idempotency-Token": str(uuid.UUID(int=rng.getrandbits(128))),
+            "X-Twilio-Signature": validator.compute_signature(webhook_url, form),
+        }
+        webhooks.append((urlencode(form), headers))
+    return webhooks
+
+
+def post_each(url, webhooks):
+    """A run_load sender that posts webhooks[index] to `url`."""
+
+    def send(session, index):
+        body, headers = webhooks[index]
+        return session.post(url, data=body, headers=headers, timeout=60)
+
+    return send
+
+
+def get(url):
+    """A run_load sender that GETs `url`."""
+
+    def send(session, _index):
+        return session.get(url, timeout=60)
+
+    return send
+
+
+def require_all_ok(load, what):
+    """Raise BenchmarkError unless every request of `load` answered 200."""
+    unexpected = load.unexpected(200)
+    if unexpected:
+        raise BenchmarkError(f"{len(unexpected)} of the {what} did not answer 200, e.g. {unexpected[:5]}")
+
+
+# --- one worker count -------------------------------------------------------------------------------------
+
+
+def measure_ingestion(bench, facts, workers, port, args):
+    """Webhooks then the bare route on a fresh copy of the database, `workers` prefork workers."""
+    database = f"{BASE_DATABASE}_w{workers}"
+    bench.copy_database(BASE_DATABASE, database)
+    sid_prefix = f"SMbenchw{workers}x"
+    build = {"partners": args.partners, "webhook_url": facts["webhook_url"], "signing_secret": facts["signing_secret"]}
+    warm_up = build_sms_webhooks(WARM_UP_REQUESTS, **build, sid_prefix=f"SMwarmw{workers}x", seed=args.seed + 1)
+    measured = build_sms_webhooks(args.messages, **build, sid_prefix=sid_prefix, seed=args.seed)
+    say(f"{workers} worker(s): serving {database} on 127.0.0.1:{port}")
+    with bench.server(database, workers=workers, port=port) as server:
+        health = f"{server.url}/web/health"
+        # Warm up every worker: registry, ORM caches, the first ticket and partner creations.
+        require_all_ok(
+            harness.run_load(post_each(facts["webhook_url"], warm_up), len(warm_up), workers, requests.Session),
+            "warm-up webhooks",
+        )
+        harness.run_load(get(health), 100, workers, requests.Session)
+
+        say(f"{workers} worker(s): {args.messages} signed SMS webhooks, {workers} at a time")
+        since = server.log_position()
+        ingestion = harness.run_load(
+            post_each(facts["webhook_url"], measured), len(measured), workers, requests.Session
+        )
+        ingestion_costs = server.request_costs("/cc/webhook/", since=since)
+        failure_reasons = payload_failure_reasons(server, since)
+
+        say(f"{workers} worker(s): {args.messages} GET /web/health, {workers} at a time")
+        since = server.log_position()
+        bare = harness.run_load(get(health), args.messages, workers, requests.Session)
+        require_all_ok(bare, "bare route requests")
+        bare_costs = server.request_costs("/web/health", since=since)
+    counts = bench.run_in_odoo(IN_ODOO, "count", database, sid_prefix=sid_prefix)
+    integrity = {
+        "webhooks_sent": len(measured),
+        "answered_200": ingestion.statuses.count(200),
+        "other_answers": ingestion.unexpected(200)[:20],
+        "interactions": counts["interactions"],
+        "payloads_failed": counts["events_by_state"].get("failed", 0),
+        "failure_reasons": failure_reasons,
+    }
+    integrity["ok"] = (
+        integrity["answered_200"] == integrity["interactions"] == len(measured) and not integrity["payloads_failed"]
+    )
+    return {
+        "workers": workers,
+        "concurrency": workers,
+        "ingestion": {
+            "messages": len(ingestion.latencies),
+            "seconds": round(ingestion.elapsed, 2),
+            "per_second": round(ingestion.rate, 1),
+            "latency_ms": harness.latency_summary_ms(ingestion.latencies),
+            "per_request_in_odoo": ingestion_costs,
+        },
+        "bare_route": {
+            "path": "/web/health",
+            "requests": len(bare.latencies),
+            "seconds": round(bare.elapsed, 2),
+            "per_second": round(bare.rate, 1),
+            "latency_ms": harness.latency_summary_ms(bare.latencies),
+            "per_request_in_odoo": bare_costs,
+        },
+        "rate_share_of_bare": round(ingestion.rate / bare.rate, 4),
+        "integrity": integrity,
+        "after": counts,
+        "server_log": str(server.log_path.relative_to(harness.ROOT)),
+    }
+
+
+def payload_failure_reasons(server, since):
+    """{reason: count} of the payloads the processor logged as failed since `since`."""
+    reasons = [match.group(1) for line in server.problems(since) if (match := PAYLOAD_FAILED.search(line))]
+    return dict(Counter(reasons).most_common())
+
+
+# --- report -----------------------------------------------------------------------------------------------
+
+
+def table_rows(runs, lookup):
+    """(figure, ours, target, verdict) rows of every figure the issue asks for."""
+    rows = []
+    for run in runs:
+        label = f"{run['workers']} worker{'s' if run['workers'] > 1 else ''}"
+        ingestion, bare, share = run["ingestion"], run["bare_route"], run["rate_share_of_bare"]
+        latency, integrity = ingestion["latency_ms"], run["integrity"]
+        p95_verdict = harness.verdict(latency["p95"], TARGET_P95_MS)
+        share_verdict = harness.verdict(share, TARGET_RATE_SHARE, higher_is_better=True)
+        rows += [
+            (f"{label}: SMS webhooks/s", f"{ingestion['per_second']:.1f}", "", ""),
+            (f"{label}: webhook p50 / p99", f"{latency['p50']:.1f} / {latency['p99']:.1f} ms", "", ""),
+            (f"{label}: webhook p95", f"{latency['p95']:.1f} ms", f"< {TARGET_P95_MS} ms", p95_verdict),
+            (f"{label}: bare /web/health req/s", f"{bare['per_second']:.1f}", "", ""),
+            (f"{label}: webhooks/s ÷ bare req/s", f"{share:.1%}", f">= {TARGET_RATE_SHARE:.0%}", share_verdict),
+            (
+                f"{label}: webhooks turned into interactions",
+                f"{integrity['interactions']} / {integrity['webhooks_sent']}",
+                "all",
+                "PASS" if integrity["ok"] else "FAIL",
+            ),
+        ]
+    for path, label in LOOKUP_PATHS.items():
+        figures = lookup[path]
+        rows.append(
+            (
+                f"resolve_partner {label}: mean / p50 / p95",
+                f"{figures['mean']:.2f} / {figures['p50']:.2f} / {figures['p95']:.2f} ms",
+                f"p95 < {TARGET_LOOKUP_MS} ms",
+                harness.verdict(figures["p95"], TARGET_LOOKUP_MS),
+            )
+        )
+    return rows
+
+
+def print_diagnostics(runs, lookup):
+    """Where the time goes, from Odoo's own per-request figures, and the lookups' query plans."""
+    for run in runs:
+        webhook, bare = run["ingestion"]["per_request_in_odoo"], run["bare_route"]["per_request_in_odoo"]
+        say(
+            f"{run['workers']} worker(s), medians per request inside Odoo: webhook {webhook.get('queries_median')} "
+            f"queries, {webhook.get('sql_ms_median')} ms SQL + {webhook.get('other_ms_median')} ms other; "
+            f"/web/health {bare.get('queries_median')} queries, {bare.get('sql_ms_median')} ms SQL + "
+            f"{bare.get('other_ms_median')} ms other"
+        )
+    for path, label in LOOKUP_PATHS.items():
+        say(f"resolve_partner {label}: {lookup[path]['queries_per_call']} queries per call")
+    for path, plan in lookup["plans"].items():
+        say(f"plan of the {path} query: {plan['plan']} ({plan['execution_ms']} ms for a number nobody has)")
+
+
+def report_integrity_failures(runs):
+    """Say loudly which runs lost webhooks; return whether any did."""
+    failed = [run for run in runs if not run["integrity"]["ok"]]
+    for run in failed:
+        integrity = run["integrity"]
+        say(
+            f"FAILED with {run['workers']} worker(s): of {integrity['webhooks_sent']} webhooks, "
+            f"{integrity['answered_200']} answered 200, {integrity['interactions']} became interactions, "
+            f"{integrity['payloads_failed']} payloads are 'failed' (see {run['server_log']})"
+        )
+        for reason, count in integrity["failure_reasons"].items():
+            say(f"    {count} x {reason}")
+        if integrity["other_answers"]:
+            say(f"    other answers: {integrity['other_answers']}")
+    return bool(failed)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=1000, help="webhooks (and bare requests) per run")
+    parser.add_argument("--partners", type=int, default=100_000, help="customers in the database")
+    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts, one run each")
+    parser.add_argument("--lookups", type=int, default=2000, help="resolve_partner calls on numbers with an identity")
+    parser.add_argument(
+        "--fallback-lookups",
+        type=int,
+        default=300,
+        help="resolve_partner calls on numbers found by partner phone, and on new numbers (each)",
+    )
+    parser.add_argument(
+        "--routing",
+        default="least_open",
+        choices=("least_open", "round_robin", "manual"),
+        help="the team's routing (manual: no agent is picked, so no agent row is written per contact)",
+    )
+    parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--tag", help="name a variant: its results go to results/ingestion-TAG-<date>.json")
+    args = parser.parse_args()
+    args.workers = [int(count) for count in args.workers.split(",")]
+    if args.messages < 1 or args.partners < 100 or min(args.workers) < 1:
+        parser.error("--messages >= 1, --partners >= 100 and worker counts >= 1, please")
+    return args
+
+
+def run(args):
+    """Prepare, measure, print and record; return the exit status."""
+    name = f"ingestion-{args.tag}" if args.tag else "ingestion"
+    with harness.OdooBench(name) as bench:
+        port = harness.cc.free_port()
+        bench.install(BASE_DATABASE, ["cc_omnichannel"])
+        say(f"preparing {args.partners:,} customers, a team of agents ({args.routing}) and a Twilio SMS channel")
+        facts = bench.run_in_odoo(
+            IN_ODOO,
+            "prepare",
+            BASE_DATABASE,
+            partners=args.partners,
+            base_url=f"http://127.0.0.1:{port}",
+            agents=AGENTS,
+            routing=args.routing,
+        )
+        say(f"{facts['partners']:,} customers with a phone number, {facts['identities']:,} identities")
+        say(f"timing resolve_partner over {args.lookups:,} + 2 x {args.fallback_lookups:,} numbers (rolled back)")
+        lookup = bench.run_in_odoo(
+            IN_ODOO,
+            "lookup",
+            BASE_DATABASE,
+            partners=args.partners,
+            samples=args.lookups,
+            fallback_samples=args.fallback_lookups,
+            seed=args.seed,
+        )
+        runs = [measure_ingestion(bench, facts, workers, port, args) for workers in args.workers]
+    rows = table_rows(runs, lookup)
+    print()
+    harness.print_table(rows)
+    print()
+    print_diagnostics(runs, lookup)
+    options = {
+        **{
+            name: getattr(args, name)
+            for name in ("messages", "partners", "workers", "lookups", "fallback_lookups", "routing", "seed", "tag")
+        },
+        "agents": AGENTS,
+        "share_unknown_senders": SHARE_UNKNOWN_SENDERS,
+        "share_follow_ups": SHARE_FOLLOW_UPS,
+    }
+    data = {key: value for key, value in facts.items() if key != "signing_secret"}
+    table = [dict(zip(("figure", "ours", "target", "verdict"), row, strict=True)) for row in rows]
+    path = harness.write_results(
+        name,
+        {"options": options, "data": data, "runs": runs, "lookup": lookup, "table": table},
+    )
+    say(f"results written to {path.relative_to(harness.ROOT)}")
+    if warning := harness.busy_machine_warning():
+        say(f"warning: {warning}")
+    if report_integrity_failures(runs):
+        return 2
+    return 1 if any(row[3] == "FAIL" for row in rows) else 0
+
+
+def main():
+    harness.reexec_in_venv()
+    args = parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops servers and cluster
+    try:
+        return run(args)
+    except (BenchmarkError, harness.cc.CommandError) as error:
+        say(f"error: {error}")
+        return 2
+    except KeyboardInterrupt:
+        say("interrupted: servers and cluster stopped")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
