@@ -416,7 +416,18 @@ def command_run(args):
         cluster = Cluster(STATE_DIR / "pgdata", RUN_PG_PORT)
         cluster.start()
         db_options = cluster.odoo_options()
-    base = [*odoo, "--addons-path", addons_path(source), "-d", args.db, *db_options, "--db-filter", f"^{args.db}$"]
+    base = [
+        *odoo,
+        "--addons-path",
+        addons_path(source),
+        "-d",
+        args.db,
+        *db_options,
+        "--db-filter",
+        f"^{args.db}$",
+        "--http-interface",
+        args.interface,
+    ]
     try:
         if args.reset:
             drop_database(odoo, db_options, args.db)
@@ -430,8 +441,11 @@ def command_run(args):
             if rc:
                 raise CommandError(f"installing the addons failed: see {STATE_DIR / 'install.log'}")
         say(f"Contact Center on http://localhost:{args.port}  (database {args.db})")
-        say("log in as admin / admin (manager), or the demo users: supervisor / supervisor, agent / agent, rep / rep")
-        return subprocess.run([*base, "--http-port", str(args.port), "--http-interface", args.interface]).returncode
+        say(
+            "log in as admin / admin (manager), or the demo users: supervisor / supervisor, agent / agent, "
+            "agent2 / agent2, rep / rep"
+        )
+        return subprocess.run([*base, "--http-port", str(args.port)]).returncode
     except KeyboardInterrupt:
         return 0
     finally:

@@ -23,6 +23,7 @@
         "views/cc_agent_views.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/helpdesk_ticket_views.xml",
+        "wizards/cc_identity_merge_wizard_views.xml",
         "views/res_partner_views.xml",
         "views/cc_upsell_views.xml",
         "views/cc_timeline_views.xml",

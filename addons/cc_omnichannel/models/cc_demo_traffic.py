@@ -68,9 +68,6 @@ class CcDemoTraffic(models.AbstractModel):
         self.env["res.partner"].create(
             [{"name": name, "phone": phone, "email": email} for name, phone, email, _chat in CUSTOMERS]
         )
-        self.env["res.partner"].create(
-            [{"name": name, "phone": phone, "email": email} for name, phone, email, _chat in CUSTOMERS]
-        )
         for number in range(days * 6):
             moment = self._business_moment(rng, now, days)
             customer = rng.choice(CUSTOMERS)

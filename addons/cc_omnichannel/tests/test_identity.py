@@ -9,7 +9,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import ContactCenterCase, twilio_sms, whatsapp_text
+from .common import ContactCenterCase, WebhookCase, twilio_sms, whatsapp_text
 
 
 @tagged("post_install", "-at_install")
@@ -202,3 +202,45 @@ class TestIdentity(ContactCenterCase, TransactionCase):
                 with self.assertQueryCount(2):
                     partner = self.Identity.resolve_partner(kind, raw, self.company)
                 self.assertEqual(partner, eva)
+
+
+@tagged("post_install", "-at_install")
+class TestIdentityMerge(WebhookCase):
+    def test_agent_merges_a_telegram_account_into_the_known_customer(self):
+        known = self.env["res.partner"].create({"name": "Jan Peeters", "phone": "+32470123123"})
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 1764480000,
+                "text": "Hi, it's Jan",
+                "from": {"id": 4242, "first_name": "Jan"},
+                "chat": {"id": 4242},
+            },
+        }
+        self.post_telegram(self.telegram, update)
+        stranger = self.interactions(self.telegram).partner_id
+        self.assertNotEqual(stranger, known, "a Telegram account cannot be matched to a phone number")
+
+        wizard = (
+            self.env["cc.identity.merge.wizard"]
+            .with_user(self.agent)
+            .create({"source_partner_id": stranger.id, "target_partner_id": known.id})
+        )
+        wizard.action_merge()
+
+        self.assertEqual(known.cc_identity_ids.mapped("kind"), ["telegram"])
+        self.assertEqual(self.interactions(self.telegram).partner_id, known)
+        self.assertFalse(stranger.active)
+        update = {
+            "update_id": 2,
+            "message": {
+                "message_id": 2,
+                "date": 1764480100,
+                "text": "Any news?",
+                "from": {"id": 4242, "first_name": "Jan"},
+                "chat": {"id": 4242},
+            },
+        }
+        self.post_telegram(self.telegram, update)
+        self.assertEqual(self.interactions(self.telegram).partner_id, known, "the next message reaches Jan")

@@ -35,9 +35,15 @@ class CcDashboard(models.AbstractModel):
         current = kpis.compute(start, now)[0]
         previous = kpis.compute(previous_start, start)[0]
         trend = kpis.compute(start, now, groupby=["date:day"])
+        cards = {key: {"value": current.get(key), "previous": previous.get(key)} for key in CARD_KEYS}
+        cards["backlog"]["previous"] = None  # a stock counted now: there is no figure for the previous period
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            cards["upsell_revenue"] = {"value": None, "previous": None}  # amounts are for Sales users only
         return {
             "period": period,
-            "cards": {key: {"value": current.get(key), "previous": previous.get(key)} for key in CARD_KEYS},
+            "date_from": fields.Datetime.to_string(start),
+            "date_to": fields.Datetime.to_string(now),
+            "cards": cards,
             "service_level_target": self.env.company.cc_sl_target_percent / 100,
             "trend": [
                 {
@@ -63,7 +69,9 @@ class CcDashboard(models.AbstractModel):
             limit=1,
         )
         timers = dict(
-            self.env["cc.sla.timer"]._read_group([("state", "in", ("at_risk", "breached"))], ["state"], ["__count"])
+            self.env["cc.sla.timer"]._read_group(
+                [("state", "in", ("at_risk", "breached")), *self._timer_scope()], ["state"], ["__count"]
+            )
         )
         agents = self.env["cc.agent"].search([])
         load = agents.open_work_by_user(agents.user_id.ids)
@@ -83,6 +91,16 @@ class CcDashboard(models.AbstractModel):
                 for agent in agents
             ],
         }
+
+    def _timer_scope(self):
+        """The user's KPI scope (their own work, their teams', or all) applied to the tickets of SLA timers."""
+        scope = self.env["cc.kpi"]._scope()
+        fields_by_dimension = {
+            "user_id": "ticket_id.user_id",
+            "team_id": "ticket_id.team_id",
+            "company_id": "company_id",
+        }
+        return [(fields_by_dimension[name], "in", list(ids)) for name, ids in scope.items()]
 
     @api.model
     def notify_change(self):

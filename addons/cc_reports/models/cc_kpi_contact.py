@@ -70,7 +70,7 @@ class CcKpiContact(models.Model):
               FROM cc_interaction i
               JOIN res_company c ON c.id = i.company_id
               CROSS JOIN LATERAL (
-                  SELECT i.answered_at IS NOT NULL OR i.state = 'done' AS handled,
+                  SELECT i.state = 'done' AS handled,  -- answered and finished: a contact in progress is not yet
                          i.state = 'missed' AS abandoned,
                          COALESCE(i.wait_seconds,
                                   EXTRACT(EPOCH FROM COALESCE(i.answered_at, i.ended_at) - i.received_at)::int) AS wait,

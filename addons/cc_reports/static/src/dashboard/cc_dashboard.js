@@ -3,6 +3,7 @@ import { cookie } from "@web/core/browser/cookie";
 import { getColor, getCustomColor, hexToRGBA } from "@web/core/colors/colors";
 import { serializeDateTime } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { KeepLast } from "@web/core/utils/concurrency";
 import { useService } from "@web/core/utils/hooks";
 import { useDebounced } from "@web/core/utils/timing";
@@ -56,6 +57,7 @@ export class CcDashboard extends Component {
         this.liveKeeper = new KeepLast();
         this.lastFullLoad = 0;
         this.presenceLabels = {};
+        this.access = { manager: false, supervisor: false, salesman: false };
         this.state = useState({
             period: this.props.state?.period || "7d",
             data: null,
@@ -70,7 +72,7 @@ export class CcDashboard extends Component {
         this.scheduleRefresh = useDebounced(this.refreshFromBus, BUS_DEBOUNCE_MS);
         this.onBusRefresh = () => this.scheduleRefresh();
 
-        onWillStart(() => Promise.all([this.load(), this.loadPresenceLabels()]));
+        onWillStart(() => Promise.all([this.load(), this.loadPresenceLabels(), this.loadAccess()]));
         onMounted(() => {
             this.busService.subscribe(BUS_NOTIFICATION, this.onBusRefresh);
             this.busService.addChannel(BUS_CHANNEL);
@@ -124,6 +126,15 @@ export class CcDashboard extends Component {
         this.presenceLabels = Object.fromEntries(fields.presence?.selection || []);
     }
 
+    async loadAccess() {
+        const [manager, supervisor, salesman] = await Promise.all([
+            user.hasGroup("cc_omnichannel.group_cc_manager"),
+            user.hasGroup("cc_omnichannel.group_cc_supervisor"),
+            user.hasGroup("sales_team.group_sale_salesman"),
+        ]);
+        this.access = { manager, supervisor, salesman };
+    }
+
     async selectPeriod(period) {
         if (period !== this.state.period) {
             this.state.period = period;
@@ -153,6 +164,8 @@ export class CcDashboard extends Component {
                 hasValue: !isEmpty(value),
                 delta: computeDelta(card, value, previous),
                 valueClass,
+                // The won revenue and the opportunities behind it are the salespeople's.
+                clickable: card.key !== "upsell_revenue" || this.access.salesman,
                 note:
                     card.key === "service_level" && !isEmpty(target)
                         ? _t("target %s", formatKpi("rate", target))
@@ -374,6 +387,21 @@ export class CcDashboard extends Component {
         };
     }
 
+    /**
+     * What the period's figures count for the user's role, as cc.kpi scopes them: everything for a
+     * manager, their teams' work for a supervisor, their own for an agent. `path` leads from the
+     * records listed to the field holding the team and the agent (e.g. "ticket_id." for SLA timers).
+     */
+    scope(path = "") {
+        if (this.access.manager) {
+            return [];
+        }
+        if (this.access.supervisor) {
+            return [[`${path}team_id.user_ids`, "in", [user.userId]]];
+        }
+        return [[`${path}user_id`, "=", user.userId]];
+    }
+
     openRecords({ name, resModel, domain, views = LIST_FORM, context = {} }) {
         return this.actionService.doAction({
             type: "ir.actions.act_window",
@@ -394,6 +422,10 @@ export class CcDashboard extends Component {
         });
     }
 
+    openPeriodInteractions(name, domain) {
+        return this.openInteractions(name, [...this.scope(), ...domain]);
+    }
+
     openContactFacts(name, domain, measures) {
         const { start, end } = this.periodBounds();
         return this.openRecords({
@@ -404,7 +436,7 @@ export class CcDashboard extends Component {
                 [false, "graph"],
                 [false, "list"],
             ],
-            domain: [["date", ">=", start], ["date", "<", end], ...domain],
+            domain: [["date", ">=", start], ["date", "<", end], ...this.scope(), ...domain],
             context: {
                 pivot_measures: measures,
                 pivot_row_groupby: [this.state.period === "30d" ? "date:week" : "date:day"],
@@ -422,21 +454,11 @@ export class CcDashboard extends Component {
         const name = CARDS.find((card) => card.key === key).label;
         switch (key) {
             case "offered":
-                return this.openInteractions(name, [
-                    ...received,
-                    "|",
-                    ["answered_at", "!=", false],
-                    ["state", "in", ["done", "missed"]],
-                ]);
+                return this.openPeriodInteractions(name, [...received, ["state", "in", ["done", "missed"]]]);
             case "handled":
-                return this.openInteractions(name, [
-                    ...received,
-                    "|",
-                    ["answered_at", "!=", false],
-                    ["state", "=", "done"],
-                ]);
+                return this.openPeriodInteractions(name, [...received, ["state", "=", "done"]]);
             case "abandon_rate":
-                return this.openInteractions(_t("Abandoned"), [...received, ["state", "=", "missed"]]);
+                return this.openPeriodInteractions(_t("Abandoned"), [...received, ["state", "=", "missed"]]);
             case "service_level":
                 return this.openContactFacts(name, [], ["handled", "abandoned", "answered_within"]);
             case "aht":
@@ -451,6 +473,7 @@ export class CcDashboard extends Component {
                     name: _t("Resolved tickets"),
                     resModel: "helpdesk.ticket",
                     domain: [
+                        ...this.scope(),
                         ["partner_id", "!=", false],
                         ["closed_date", ">=", start],
                         ["closed_date", "<", end],
@@ -460,7 +483,7 @@ export class CcDashboard extends Component {
                 return this.openRecords({
                     name: _t("Open tickets"),
                     resModel: "helpdesk.ticket",
-                    domain: [["stage_id.closed", "=", false]],
+                    domain: [...this.scope(), ["stage_id.closed", "=", false]],
                 });
             case "csat":
             case "nps":
@@ -468,6 +491,7 @@ export class CcDashboard extends Component {
                     name,
                     resModel: "cc.survey",
                     domain: [
+                        ...this.scope("ticket_id."),
                         ["kind", "=", key],
                         ["state", "=", "answered"],
                         ["answered_at", ">=", start],
@@ -479,6 +503,7 @@ export class CcDashboard extends Component {
                     name: _t("SLA timers"),
                     resModel: "cc.sla.timer",
                     domain: [
+                        ...this.scope("ticket_id."),
                         ["state", "in", ["met", "met_late", "breached"]],
                         "|",
                         "&",
@@ -496,6 +521,7 @@ export class CcDashboard extends Component {
                     name: _t("Won upsells"),
                     resModel: "cc.upsell.flag",
                     domain: [
+                        ...this.scope("ticket_id."),
                         ["state", "=", "won"],
                         ["lead_id.date_closed", ">=", start],
                         ["lead_id.date_closed", "<", end],
@@ -511,11 +537,9 @@ export class CcDashboard extends Component {
 
     openDay(day) {
         const [start, end] = this.dayBounds(day);
-        return this.openInteractions(_t("Contacts of %s", DateTime.fromISO(day).toLocaleString()), [
+        return this.openPeriodInteractions(_t("Contacts of %s", DateTime.fromISO(day).toLocaleString()), [
             ["received_at", ">=", start],
             ["received_at", "<", end],
-            "|",
-            ["answered_at", "!=", false],
             ["state", "in", ["done", "missed"]],
         ]);
     }
@@ -529,10 +553,7 @@ export class CcDashboard extends Component {
                 [false, "list"],
                 [false, "pivot"],
             ],
-            domain: [
-                ["date", ">=", start],
-                ["date", "<", end],
-            ],
+            domain: [...this.scope(), ["date", ">=", start], ["date", "<", end]],
         });
     }
 

@@ -4,8 +4,8 @@ import { stepUtils } from "@web_tour/tour_utils";
 const card = (kpi) => `.o_cc_dashboard .o_cc_kpi_card[data-kpi='${kpi}']`;
 
 /**
- * The supervisor dashboard with the data of cc_reports/tests/test_ui.py: 4 contacts answered in the last
- * 7 days (2 of them today) against 1 the 7 days before, 1 abandoned, 1 customer waiting, Dana available
+ * The supervisor dashboard with the data of cc_reports/tests/test_ui.py: 3 contacts handled in the last
+ * 7 days (1 of them today) against 1 the 7 days before, 1 abandoned, 1 in progress, 1 customer waiting, Dana available
  * with 1 contact on her 4 slots, 1 SLA target met, 1 breached and 1 at risk.
  */
 registry.category("web_tour.tours").add("cc_reports_tour", {
@@ -13,7 +13,7 @@ registry.category("web_tour.tours").add("cc_reports_tour", {
     steps: () => [
         {
             content: "The handled card shows the contacts handled in the last 7 days",
-            trigger: `${card("handled")} .o_cc_kpi_value:text(4)`,
+            trigger: `${card("handled")} .o_cc_kpi_value:text(3)`,
         },
         {
             content: "... up against the 7 days before, which is good news",
@@ -21,11 +21,11 @@ registry.category("web_tour.tours").add("cc_reports_tour", {
         },
         {
             content: "Offered counts the abandoned contact too",
-            trigger: `${card("offered")} .o_cc_kpi_value:text(5)`,
+            trigger: `${card("offered")} .o_cc_kpi_value:text(4)`,
         },
         {
             content: "The abandonment rate is a percentage",
-            trigger: `${card("abandon_rate")} .o_cc_kpi_value:text(20.0%)`,
+            trigger: `${card("abandon_rate")} .o_cc_kpi_value:text(25.0%)`,
         },
         {
             content: "One SLA target met out of two",
@@ -60,7 +60,7 @@ registry.category("web_tour.tours").add("cc_reports_tour", {
             trigger: ".o_cc_period button[data-period='today'].active",
         },
         {
-            trigger: `${card("handled")} .o_cc_kpi_value:text(2)`,
+            trigger: `${card("handled")} .o_cc_kpi_value:text(1)`,
         },
         {
             content: "Back to the last 7 days",
@@ -69,7 +69,7 @@ registry.category("web_tour.tours").add("cc_reports_tour", {
         },
         {
             content: "Open the handled contacts",
-            trigger: `${card("handled")}:has(.o_cc_kpi_value:text(4))`,
+            trigger: `${card("handled")}:has(.o_cc_kpi_value:text(3))`,
             run: "click",
         },
         {
@@ -77,7 +77,7 @@ registry.category("web_tour.tours").add("cc_reports_tour", {
             trigger: ".o_list_view .o_last_breadcrumb_item:contains(Handled)",
         },
         {
-            trigger: ".o_list_view .o_pager_limit:text(4)",
+            trigger: ".o_list_view .o_pager_limit:text(3)",
         },
         {
             trigger: ".o_list_view .o_data_row:contains(Billing question)",
@@ -92,7 +92,7 @@ registry.category("web_tour.tours").add("cc_reports_tour", {
             trigger: ".o_cc_period button[data-period='7d'].active",
         },
         {
-            trigger: `${card("handled")} .o_cc_kpi_value:text(4)`,
+            trigger: `${card("handled")} .o_cc_kpi_value:text(3)`,
         },
         {
             content: "Open the breached SLA timers",
