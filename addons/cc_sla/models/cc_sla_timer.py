@@ -93,6 +93,32 @@ class CcSlaTimer(models.Model):
             for timer, deadline, risk in zip(timers, deadlines, at_risk, strict=True):
                 timer.write({"deadline": deadline, "at_risk_at": risk})
 
+    @api.model
+    def create_scheduled(self, vals_list, now):
+        """Create timers with deadline, at-risk moment and state already worked out: one INSERT, no UPDATE."""
+        policies = self.env["cc.sla.policy"].browse({vals["policy_id"] for vals in vals_list})
+        tickets = self.env["helpdesk.ticket"].browse({vals["ticket_id"] for vals in vals_list})
+        calendars = {}
+        groups = defaultdict(list)
+        for vals in vals_list:
+            policy, partner = policies.browse(vals["policy_id"]), tickets.browse(vals["ticket_id"]).partner_id
+            key = (policy, policy.use_customer_tz and partner.tz)
+            if key not in calendars:
+                calendars[key] = policy.business_calendar(partner)
+            groups[calendars[key]].append((vals, policy))
+        for calendar, group in groups.items():
+            starts = [vals["start_at"] for vals, _policy in group]
+            budgets = [vals["target_minutes"] * 60 for vals, _policy in group]
+            deadlines = calendar.deadlines(starts, budgets)
+            at_risk = calendar.deadlines(
+                starts,
+                [budget * policy.at_risk_percent / 100 for budget, (_vals, policy) in zip(budgets, group, strict=True)],
+            )
+            for (vals, _policy), deadline, risk in zip(group, deadlines, at_risk, strict=True):
+                state = "breached" if deadline <= now else "at_risk" if risk <= now else "running"
+                vals.update(deadline=deadline, at_risk_at=risk, state=state)
+        return self.create(vals_list)
+
     def _counting_state(self, now):
         self.ensure_one()
         if self.deadline <= now:

@@ -94,9 +94,9 @@ class HelpdeskTicket(models.Model):
                 for kind, minutes in targets.items()
                 if kind in ("first_response", "resolution") and kind not in started
             ]
-        timers = changed | Timer.create(new_vals)
-        timers._schedule()
-        timers.filtered(lambda timer: timer.state in COUNTING_STATES)._refresh_states(now)
+        changed._schedule()
+        changed.filtered(lambda timer: timer.state in COUNTING_STATES)._refresh_states(now)
+        Timer.create_scheduled(new_vals, now)
         for ticket in self.filtered(lambda ticket: ticket.stage_id in ticket.cc_sla_policy_id.pause_stage_ids):
             ticket.cc_sla_timer_ids.pause(now)
 
@@ -145,9 +145,7 @@ class HelpdeskTicket(models.Model):
                         "start_at": now,
                     }
                 )
-        timers = self.env["cc.sla.timer"].create(new_vals)
-        timers._schedule()
-        timers._refresh_states(now)
+        self.env["cc.sla.timer"].create_scheduled(new_vals, now)
 
     def _message_post_after_hook(self, message, msg_vals):
         result = super()._message_post_after_hook(message, msg_vals)
