@@ -6,6 +6,9 @@ class HelpdeskTicket(models.Model):
 
     cc_survey_ids = fields.One2many("cc.survey", "ticket_id", string="Surveys")
 
+    # FCR reads the tickets resolved in a period.
+    _cc_closed_date_idx = models.Index("(closed_date) WHERE closed_date IS NOT NULL")
+
     def write(self, vals):
         were_open = self.filtered(lambda ticket: not ticket.closed) if "stage_id" in vals else self.browse()
         result = super().write(vals)
