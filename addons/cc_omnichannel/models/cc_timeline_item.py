@@ -127,10 +127,12 @@ class CcTimelineItem(models.Model):
         if self.env.su:
             return Domain.TRUE
         # a model the user may not read at all adds nothing; archived records (lost leads) are history too
+        # A page is for one customer (or their company): checking only their records keeps the subqueries small.
+        customers = self.env.context.get("cc_timeline_customers") or Domain.TRUE
         return Domain.OR(
             [
                 Domain("res_model", "=", model)
-                & Domain("res_id", "in", self.env[model].with_context(active_test=False)._search([]))
+                & Domain("res_id", "in", self.env[model].with_context(active_test=False)._search(customers))
                 for model in self._source_models()
                 if self.env[model].has_access("read")
             ]
@@ -151,19 +153,18 @@ class CcTimelineItem(models.Model):
         Keyset pagination: items arriving meanwhile never shift the next pages.
         """
         if whole_company:  # the contact's company and all its people, archived ones too, within the same query
-            domain = [
-                Domain(
-                    "partner_id",
-                    "any!",
-                    SQL(
-                        "SELECT p.id FROM res_partner p JOIN res_partner contact"
-                        " ON contact.commercial_partner_id = p.commercial_partner_id WHERE contact.id = %s",
-                        partner_id,
-                    ),
-                )
-            ]
+            customers = Domain(
+                "partner_id",
+                "any!",
+                SQL(
+                    "SELECT p.id FROM res_partner p JOIN res_partner contact"
+                    " ON contact.commercial_partner_id = p.commercial_partner_id WHERE contact.id = %s",
+                    partner_id,
+                ),
+            )
         else:
-            domain = [("partner_id", "=", partner_id)]
+            customers = Domain("partner_id", "=", partner_id)
+        domain = [customers]
         if before:
             date, last_id = fields.Datetime.to_datetime(before[0]), before[1]
             domain += ["|", ("date", "<", date), "&", ("date", "=", date), ("id", "<", last_id)]
@@ -185,7 +186,9 @@ class CcTimelineItem(models.Model):
             "summary",
             "partner_id",
         ]
-        records = self.search_fetch(domain, fnames, order="date desc, id desc", limit=limit)
+        records = self.with_context(cc_timeline_customers=customers).search_fetch(
+            domain, fnames, order="date desc, id desc", limit=limit
+        )
         # The names shown, in two queries rather than three: the agents, then customers and agents together.
         people = records.sudo()
         (people.partner_id | people.user_id.partner_id).mapped("display_name")
