@@ -1,53 +1,16 @@
-import json
 import re
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, TransactionCase, freeze_time, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.cc_omnichannel.tests.fake_provider import FakeProvider
+
 from .common import ReportsCase, at
 
 TWILIO_SID = "SM0123456789abcdef0123456789abcdef"
-
-
-class FakeTwilio:
-    """Twilio's Messages API on 127.0.0.1: records each request, accepts each message with 201 and a sid."""
-
-    def __init__(self):
-        self.requests = []
-        recorder = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-                recorder.requests.append((self.path, {name: values[0] for name, values in parse_qs(body).items()}))
-                payload = json.dumps({"sid": TWILIO_SID, "status": "queued"}).encode()
-                self.send_response(201)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_port}"
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
 
 
 @tagged("post_install", "-at_install")
@@ -130,7 +93,7 @@ class TestSurveySending(ReportsCase, TransactionCase):
         )
 
     def test_sent_by_sms_through_twilio(self):
-        twilio = FakeTwilio()
+        twilio = FakeProvider([(201, {"sid": TWILIO_SID, "status": "queued"})])
         self.addCleanup(twilio.stop)
         self.sms.api_base_url = twilio.url
         ticket = self.sms_ticket()
@@ -142,7 +105,7 @@ class TestSurveySending(ReportsCase, TransactionCase):
             self.env["cc.survey"]._cron_send()
 
         self.assertEqual(len(twilio.requests), 1)
-        path, form = twilio.requests[0]
+        path, form = twilio.requests[0].path, twilio.requests[0].form()
         self.assertEqual(path, "/2010-04-01/Accounts/AC123/Messages.json")
         self.assertEqual((form["To"], form["From"]), ("+32470000006", "+3225550000"))
         self.assertIn(f"/cc/survey/{survey.token}", form["Body"])

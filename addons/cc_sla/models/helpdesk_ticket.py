@@ -69,13 +69,20 @@ class HelpdeskTicket(models.Model):
         their deadlines from the ticket's history, which may well mean they are already at risk or breached.
         """
         matched = self.env["cc.sla.policy"].match_tickets(self)
+        Policy = self.env["cc.sla.policy"]
+        for policy, tickets in self.grouped(lambda ticket: matched.get(ticket, Policy)).items():
+            # one write per policy: each write runs the whole ticket write chain (tracking, our overrides)
+            tickets.filtered(lambda ticket, new=policy: ticket.cc_sla_policy_id != new).write(
+                {"cc_sla_policy_id": policy.id}
+            )
         Timer = self.env["cc.sla.timer"]
         new_vals, changed = [], Timer
+        targets_by_policy = {}
         for ticket in self:
-            policy = matched.get(ticket, self.env["cc.sla.policy"])
-            if ticket.cc_sla_policy_id != policy:
-                ticket.cc_sla_policy_id = policy
-            targets = policy.target_minutes() if policy else {}
+            policy = ticket.cc_sla_policy_id
+            if policy not in targets_by_policy:
+                targets_by_policy[policy] = policy.target_minutes() if policy else {}
+            targets = targets_by_policy[policy]
             active = ticket.cc_sla_timer_ids.filtered(lambda timer: timer.state in ACTIVE_STATES)
             active.filtered(lambda timer, kinds=targets: timer.kind not in kinds).unlink()
             for timer in active.filtered(lambda timer, kinds=targets: timer.kind in kinds):
