@@ -18,6 +18,7 @@ from _timeline_in_odoo import (
     Steps,
     crm_stages,
     explain,
+    explain_analyze,
     helpdesk_stages,
     insert_customers,
     insert_interactions,
@@ -296,6 +297,11 @@ def timed_runs(env, function, runs, explain_dir, explain_prefix, label, explain_
     for plan, statement in zip(plans, slowest, strict=True):
         plan["query_start"] = " ".join(statement["query"].split())[:160]
         plan["ms_in_run"] = round(statement["ms"], 2)
+        if "Gather" in plan["top"]:  # on 2 busy cores, do the parallel workers help?
+            env.cr.execute("SET max_parallel_workers_per_gather = 0")
+            serial = explain_analyze(env.cr, statement["query"], statement["params"])
+            env.cr.execute("RESET max_parallel_workers_per_gather")
+            plan["serial_execution_ms"] = round(serial["Execution Time"], 2)
     return {
         "runs": runs,
         "first_call_ms": round(first.seconds * 1000, 2),

@@ -103,9 +103,12 @@ def print_diagnostics(facts, measured):
         )
         for plan in figures["slowest_statements"]:
             hit, read = plan["buffers_hit_read"]
+            serial = (
+                f"; {plan['serial_execution_ms']} ms without parallel workers" if "serial_execution_ms" in plan else ""
+            )
             say(
                 f"  {plan['ms_in_run']} ms: {plan['query_start'][:90]}... -> {plan['top']}; "
-                f"{summarize_scans(plan)}; buffers {hit} hit, {read} read [{plan['file']}]"
+                f"{summarize_scans(plan)}; buffers {hit} hit, {read} read{serial} [{plan['file']}]"
             )
 
 

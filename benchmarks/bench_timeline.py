@@ -20,7 +20,8 @@ Inside Odoo, in a transaction rolled back, each call after an emptied ORM cache 
    administrator (both non-superusers: the record rules and the timeline's access subqueries apply) and, for
    reference, as the superuser (the union alone). Median server time of --runs calls, its SQL time and its
    queries; then EXPLAIN (ANALYZE, BUFFERS) of each case's page query: a summary here, the plans in
-   results/logs/timeline-explain-*.txt.
+   results/logs/timeline-explain-*.txt. Statements run under a --timeout statement_timeout, in savepoints: a
+   page past it is reported as timed out (with its plan, not executed), and page --page is then not tried.
 2. An inbound SMS webhook processed in process (`cc.inbound.processor.receive`: stored, signature checked,
    customer found, ticket created and routed, upsell rules evaluated, then the transaction flushed with its
    pre-commit hooks as the request's commit would), from --contacts different customers with no active
