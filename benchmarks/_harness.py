@@ -20,6 +20,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -361,3 +362,18 @@ class OdooBench:
         finally:
             server.stop()
             self.servers.remove(server)
+
+
+def main(parse_args, run):
+    """A benchmark's entry point: in the venv, cleaned up on SIGTERM and Ctrl-C; exit 2 when it failed itself."""
+    reexec_in_venv()
+    args = parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops servers and cluster
+    try:
+        return run(args)
+    except (BenchmarkError, cc.CommandError) as error:
+        say(f"error: {error}")
+        return 2
+    except KeyboardInterrupt:
+        say("interrupted: servers and cluster stopped")
+        return 130

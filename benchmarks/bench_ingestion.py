@@ -19,7 +19,6 @@ benchmark itself failed.
 import argparse
 import random
 import re
-import signal
 import sys
 import uuid
 from collections import Counter
@@ -388,19 +387,5 @@ def run(args):
     return 1 if any(row[3] == "FAIL" for row in rows) else 0
 
 
-def main():
-    harness.reexec_in_venv()
-    args = parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops servers and cluster
-    try:
-        return run(args)
-    except (BenchmarkError, harness.cc.CommandError) as error:
-        say(f"error: {error}")
-        return 2
-    except KeyboardInterrupt:
-        say("interrupted: servers and cluster stopped")
-        return 130
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main(parse_args, run))

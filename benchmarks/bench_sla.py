@@ -56,7 +56,6 @@ SLA functions spend their time in, go to results/logs/sla-profile-*.txt. Exits 1
 """
 
 import argparse
-import signal
 import subprocess
 import sys
 import time
@@ -527,19 +526,5 @@ def run(args):
     return 1 if any(row[5] == "FAIL" for row in rows) else 0
 
 
-def main():
-    harness.reexec_in_venv()
-    args = parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops the cluster
-    try:
-        return run(args)
-    except (BenchmarkError, harness.cc.CommandError) as error:
-        say(f"error: {error}")
-        return 2
-    except KeyboardInterrupt:
-        say("interrupted: cluster stopped")
-        return 130
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main(parse_args, run))

@@ -36,12 +36,11 @@ target is missed, 2 when the benchmark itself failed.
 
 import argparse
 import os
-import signal
 import sys
 from pathlib import Path
 
 import _harness as harness
-from _harness import BenchmarkError, say
+from _harness import say
 
 IN_ODOO = Path(__file__).resolve().with_name("_timeline_in_odoo.py")
 DATABASE = "bench_timeline"
@@ -300,19 +299,5 @@ def run(args):
     return 1 if any(row[3] == "FAIL" for row in rows) else 0
 
 
-def main():
-    harness.reexec_in_venv()
-    args = parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops servers and cluster
-    try:
-        return run(args)
-    except (BenchmarkError, harness.cc.CommandError) as error:
-        say(f"error: {error}")
-        return 2
-    except KeyboardInterrupt:
-        say("interrupted: cluster stopped")
-        return 130
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main(parse_args, run))
