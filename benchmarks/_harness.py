@@ -210,15 +210,18 @@ def run_load(send, count, concurrency, make_session):
 class OdooServer:
     """An Odoo server process of a benchmark, its log kept in a file whose request lines we can read."""
 
-    def __init__(self, command, log_path, url):
+    def __init__(self, command, log_path, url, environment=None):
         self.command = command
         self.log_path = log_path
         self.url = url
+        self.environment = environment
         self.process = None
 
     def start(self):
         with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                self.command, stdout=log, stderr=subprocess.STDOUT, env=self.environment, start_new_session=True
+            )
         cc.wait_for_http(f"{self.url}/web/health", self.process)
 
     def stop(self):
@@ -346,15 +349,34 @@ class OdooBench:
         if (filestore / source).is_dir():
             shutil.copytree(filestore / source, filestore / target)
 
+    def query(self, database, sql, params=()):
+        """The rows of one SQL statement on `database`, read from outside Odoo (while a server runs)."""
+        import psycopg2  # noqa: PLC0415 - in the venv only, which main() switches to first
+
+        connection = psycopg2.connect(host="127.0.0.1", port=self.cluster.port, user=self.cluster.user, dbname=database)
+        try:
+            with connection, connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        finally:
+            connection.close()
+
     @contextlib.contextmanager
-    def server(self, database, workers, port, extra_options=()):
-        """Serve `database` on 127.0.0.1:`port` with `workers` prefork workers and no cron; yield the server."""
+    def server(self, database, workers, port, extra_options=(), environment=None):
+        """Serve `database` on 127.0.0.1:`port` with `workers` prefork workers and no cron; yield the server.
+
+        `environment`: variables added to ours for the server (queue_job's runner reads its own there)."""
         command = [
             *self.odoo, *self.odoo_options(database), "--http-port", str(port), "--gevent-port", str(cc.free_port()),
             "--workers", str(workers), "--max-cron-threads", "0", "--limit-time-real", "120",
             "--limit-time-cpu", "60", "--log-level", "info", *extra_options,
         ]  # fmt: skip
-        server = OdooServer(command, self.log_path(f"server-{database}"), f"http://127.0.0.1:{port}")
+        server = OdooServer(
+            command,
+            self.log_path(f"server-{database}"),
+            f"http://127.0.0.1:{port}",
+            {**os.environ, **environment} if environment else None,
+        )
         self.servers.append(server)
         try:
             server.start()

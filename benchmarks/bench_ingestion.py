@@ -20,6 +20,7 @@ import argparse
 import random
 import re
 import sys
+import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -40,6 +41,7 @@ TARGET_RATE_SHARE = 0.70  # of the bare route's requests/s
 TARGET_P95_MS = 50
 TARGET_LOOKUP_MS = 5
 WARM_UP_REQUESTS = 30
+WAITING_PAYLOADS = "SELECT count(*) FROM cc_webhook_event WHERE state = 'received'"
 PAYLOAD_FAILED = re.compile(r"cc_inbound_processor: Inbound payload \d+ failed: (.*)")
 OUR_SMS_NUMBER = "+3225550000"
 SHARE_UNKNOWN_SENDERS = 0.10  # a number no customer has: a new partner, identity and ticket
@@ -167,14 +169,21 @@ def measure_ingestion(bench, facts, workers, port, args):
     build = {"partners": args.partners, "webhook_url": facts["webhook_url"], "signing_secret": facts["signing_secret"]}
     warm_up = build_sms_webhooks(WARM_UP_REQUESTS, **build, sid_prefix=f"SMwarmw{workers}x", seed=args.seed + 1)
     measured = build_sms_webhooks(args.messages, **build, sid_prefix=sid_prefix, seed=args.seed)
-    say(f"{workers} worker(s): serving {database} on 127.0.0.1:{port}")
-    with bench.server(database, workers=workers, port=port) as server:
+    say(f"{workers} worker(s): serving {database} on 127.0.0.1:{port}, queue_job channel root:{args.job_capacity}")
+    with bench.server(
+        database,
+        workers=workers,
+        port=port,
+        extra_options=("--load", harness.cc.SERVER_WIDE_MODULES),
+        environment={"ODOO_QUEUE_JOB_CHANNELS": f"root:{args.job_capacity}"},
+    ) as server:
         health = f"{server.url}/web/health"
         # Warm up every worker: registry, ORM caches, the first ticket and partner creations.
         require_all_ok(
             harness.run_load(post_each(facts["webhook_url"], warm_up), len(warm_up), workers, requests.Session),
             "warm-up webhooks",
         )
+        wait_until_processed(bench, database)
         harness.run_load(get(health), 100, workers, requests.Session)
 
         say(f"{workers} worker(s): {args.messages} signed SMS webhooks, {workers} at a time")
@@ -182,7 +191,10 @@ def measure_ingestion(bench, facts, workers, port, args):
         ingestion = harness.run_load(
             post_each(facts["webhook_url"], measured), len(measured), workers, requests.Session
         )
+        waiting_after_burst = bench.query(database, WAITING_PAYLOADS)[0][0]
+        drain_seconds = wait_until_processed(bench, database)
         ingestion_costs = server.request_costs("/cc/webhook/", since=since)
+        processing_costs = server.request_costs("/queue_job/runjob", since=since)
         failure_reasons = payload_failure_reasons(server, since)
 
         say(f"{workers} worker(s): {args.messages} GET /web/health, {workers} at a time")
@@ -212,6 +224,13 @@ def measure_ingestion(bench, facts, workers, port, args):
             "latency_ms": harness.latency_summary_ms(ingestion.latencies),
             "per_request_in_odoo": ingestion_costs,
         },
+        "processing": {
+            "job_capacity": args.job_capacity,
+            "waiting_after_burst": waiting_after_burst,
+            "drain_seconds": round(drain_seconds, 2),
+            "processed_per_second": round(len(measured) / (ingestion.elapsed + drain_seconds), 1),
+            "per_job_in_odoo": processing_costs,
+        },
         "bare_route": {
             "path": "/web/health",
             "requests": len(bare.latencies),
@@ -225,6 +244,16 @@ def measure_ingestion(bench, facts, workers, port, args):
         "after": counts,
         "server_log": str(server.log_path.relative_to(harness.ROOT)),
     }
+
+
+def wait_until_processed(bench, database, timeout=900):
+    """Wait until queue_job's runner has processed every stored payload; return the seconds it took."""
+    started = time.monotonic()
+    while bench.query(database, WAITING_PAYLOADS)[0][0]:
+        if time.monotonic() - started > timeout:
+            raise BenchmarkError(f"payloads still waiting for their job after {timeout} s: is the job runner up?")
+        time.sleep(0.1)
+    return time.monotonic() - started
 
 
 def payload_failure_reasons(server, since):
@@ -242,7 +271,7 @@ def table_rows(runs, lookup):
     for run in runs:
         label = f"{run['workers']} worker{'s' if run['workers'] > 1 else ''}"
         ingestion, bare, share = run["ingestion"], run["bare_route"], run["rate_share_of_bare"]
-        latency, integrity = ingestion["latency_ms"], run["integrity"]
+        latency, integrity, processing = ingestion["latency_ms"], run["integrity"], run["processing"]
         p95_verdict = harness.verdict(latency["p95"], TARGET_P95_MS)
         share_verdict = harness.verdict(share, TARGET_RATE_SHARE, higher_is_better=True)
         rows += [
@@ -251,6 +280,13 @@ def table_rows(runs, lookup):
             (f"{label}: webhook p95", f"{latency['p95']:.1f} ms", f"< {TARGET_P95_MS} ms", p95_verdict),
             (f"{label}: bare /web/health req/s", f"{bare['per_second']:.1f}", "", ""),
             (f"{label}: webhooks/s ÷ bare req/s", f"{share:.1%}", f">= {TARGET_RATE_SHARE:.0%}", share_verdict),
+            (
+                f"{label}: waiting after the burst, then all processed in",
+                f"{processing['waiting_after_burst']}, {processing['drain_seconds']:.1f} s",
+                "",
+                "",
+            ),
+            (f"{label}: processed/s, burst to last job", f"{processing['processed_per_second']:.1f}", "", ""),
             (
                 f"{label}: webhooks turned into interactions",
                 f"{integrity['interactions']} / {integrity['webhooks_sent']}",
@@ -274,12 +310,18 @@ def table_rows(runs, lookup):
 def print_diagnostics(runs, lookup):
     """Where the time goes, from Odoo's own per-request figures, and the lookups' query plans."""
     for run in runs:
-        webhook, bare = run["ingestion"]["per_request_in_odoo"], run["bare_route"]["per_request_in_odoo"]
+        costs = {
+            "webhook": run["ingestion"]["per_request_in_odoo"],
+            "its job": run["processing"]["per_job_in_odoo"],
+            "/web/health": run["bare_route"]["per_request_in_odoo"],
+        }
         say(
-            f"{run['workers']} worker(s), medians per request inside Odoo: webhook {webhook.get('queries_median')} "
-            f"queries, {webhook.get('sql_ms_median')} ms SQL + {webhook.get('other_ms_median')} ms other; "
-            f"/web/health {bare.get('queries_median')} queries, {bare.get('sql_ms_median')} ms SQL + "
-            f"{bare.get('other_ms_median')} ms other"
+            f"{run['workers']} worker(s), medians per request inside Odoo: "
+            + "; ".join(
+                f"{what} {cost.get('queries_median')} queries, {cost.get('sql_ms_median')} ms SQL + "
+                f"{cost.get('other_ms_median')} ms other"
+                for what, cost in costs.items()
+            )
         )
     for path, label in LOOKUP_PATHS.items():
         say(f"resolve_partner {label}: {lookup[path]['queries_per_call']} queries per call")
@@ -321,6 +363,12 @@ def parse_args():
         default="least_open",
         choices=("least_open", "round_robin", "manual"),
         help="the team's routing (manual: no agent is picked, so no agent row is written per contact)",
+    )
+    parser.add_argument(
+        "--job-capacity",
+        type=int,
+        default=1,
+        help="jobs queue_job's runner runs at once (ODOO_QUEUE_JOB_CHANNELS=root:N; its default is 1)",
     )
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--tag", help="name a variant: its results go to results/ingestion-TAG-<date>.json")

@@ -31,6 +31,8 @@ USE_SYSTEM_PYTHON = os.environ.get("CC_VENV") == "system"
 VENV = Path(os.environ.get("CC_VENV", ROOT / ".venv"))
 REQUIREMENTS = ROOT / "requirements"
 OUR_ADDONS = ("cc_omnichannel", "cc_sla", "cc_reports")
+# A serving Odoo loads queue_job server-wide: that starts its job runner, which processes the inbound webhooks.
+SERVER_WIDE_MODULES = "base,rpc,web,queue_job"
 PEER_ADDONS = ("crm", "helpdesk_mgmt")
 RUN_DB = os.environ.get("CC_DB", "contact_center")
 RUN_PG_PORT = int(os.environ.get("CC_PG_PORT", "54329"))
@@ -316,6 +318,8 @@ def command_test(args):
                     f"^{databases[1]}$",
                     "--http-port",
                     str(e2e_port),
+                    "--load",
+                    SERVER_WIDE_MODULES,
                     "--workers",
                     "0",
                     "--max-cron-threads",
@@ -445,7 +449,7 @@ def command_run(args):
             "log in as admin / admin (manager), or the demo users: supervisor / supervisor, agent / agent, "
             "agent2 / agent2, rep / rep"
         )
-        return subprocess.run([*base, "--http-port", str(args.port)]).returncode
+        return subprocess.run([*base, "--http-port", str(args.port), "--load", SERVER_WIDE_MODULES]).returncode
     except KeyboardInterrupt:
         return 0
     finally:

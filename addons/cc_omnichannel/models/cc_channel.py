@@ -179,7 +179,9 @@ class CcChannel(models.Model):
         request_data = {"method": "POST", "url": channel.webhook_url, "headers": headers, "body": body}
         try:
             with self.env.cr.savepoint():
-                status, text = self.env["cc.inbound.processor"].sudo().receive(channel, request_data)
+                # queue_job__no_delay: the sample is processed here and now, for its outcome to be read.
+                processor = self.env["cc.inbound.processor"].sudo().with_context(queue_job__no_delay=True)
+                status, text = processor.receive(channel, request_data)
                 outcome = self._describe_test_outcome(status, text)
                 raise _DryRunDone
         except _DryRunDone:

@@ -57,22 +57,24 @@ class CcInboundProcessor(models.AbstractModel):
 
     @api.model
     def receive(self, channel, request_data):
-        """Store, verify, parse and process one webhook request; return (HTTP status, response text).
+        """Store, verify and parse one webhook request, queue its processing; return (HTTP status, response text).
 
         `request_data`: method, url (as the provider signed it), headers (dict, lower-case names), body (bytes).
-        A bad signature answers 403 and a malformed body 400, both kept as `rejected`; a body that parses
-        is stored, then processed in a savepoint so a failure leaves it `failed`, visible and replayable.
+        A bad signature answers 403 and a malformed body 400, both kept as `rejected`. A body that parses is
+        answered at once and processed by a queue_job job (`cc.webhook.event._process_queued`): the provider
+        never waits for tickets and routing, and a failure leaves the payload `failed`, visible and replayable.
         """
         event = self.env["cc.webhook.event"].create(self._event_vals(channel, request_data))
         if not self._signature_ok(channel, request_data):
             event.write({"state": "rejected", "error": "missing or invalid signature"})
             return 403, "invalid signature"
         try:
-            inbound_events = self._parse(channel, request_data["body"])
+            self._parse(channel, request_data["body"])
         except payloads.PayloadError as error:
             event.write({"state": "rejected", "error": str(error)})
             return 400, str(error)
-        self.process_event(event, inbound_events)
+        description = f"Inbound {channel.channel_type} payload #{event.id} ({channel.name})"
+        event.with_delay(description=description)._process_queued()
         return 200, "ok"
 
     def _event_vals(self, channel, request_data):
@@ -121,21 +123,16 @@ class CcInboundProcessor(models.AbstractModel):
     # --- processing ---------------------------------------------------------------------------------
 
     @api.model
-    def process_event(self, event, inbound_events=None):
-        """Turn a stored payload into records; on failure, roll back its effects and record the error.
-
-        `inbound_events` spares parsing the body again when the caller just did.
-        """
+    def process_event(self, event):
+        """Turn a stored payload into records; on failure, roll back its effects and record the error."""
         vals = {"attempts": event.attempts + 1, "processed_at": fields.Datetime.now()}
         try:
             with self.env.cr.savepoint():
-                if inbound_events is None:
-                    inbound_events = self._parse(event.channel_id, event.body.encode())
-                for inbound in inbound_events:
+                for inbound in self._parse(event.channel_id, event.body.encode()):
                     self._apply(event.channel_id, inbound, event)
         except (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, errors.UniqueViolation) as error:
             # Another worker wrote the same rows (the same customer's identity, an agent's turn, a redelivery):
-            # let Odoo retry the whole request, which then sees what the other one committed.
+            # the caller runs it again (queue_job retries the job, Odoo an RPC) and sees what the other committed.
             raise ConcurrencyError(str(error)) from error
         except Exception as error:  # any other failure must leave the payload visible, not lost
             _logger.warning("Inbound payload %s failed: %s", event.id, error, exc_info=True)

@@ -1,6 +1,9 @@
 import json
 
 from odoo import fields, models
+from odoo.exceptions import ConcurrencyError
+
+from odoo.addons.queue_job.exception import RetryableJobError
 
 EVENT_STATES = [
     ("received", "Received"),
@@ -39,6 +42,18 @@ class CcWebhookEvent(models.Model):
     def headers_dict(self):
         self.ensure_one()
         return json.loads(self.headers or "{}")
+
+    def _process_queued(self):
+        """The queue job of a stored payload (configured in data/queue_job_data.xml)."""
+        try:
+            return self.env["cc.inbound.processor"].process_event(self)
+        except ConcurrencyError as error:
+            # Another job wrote the same rows; the retry sees what that one committed.
+            raise RetryableJobError(str(error)) from error
+
+    def _process_queued_failed(self, exc_name=None, exc_message=None, **_details):
+        """queue_job gave up (retries exhausted, or the job itself broke): say so where supervisors look."""
+        self.write({"state": "failed", "error": f"{exc_name}: {exc_message}"})
 
     def action_replay(self):
         """Process the stored payloads again (failed ones, typically); each records its new outcome."""

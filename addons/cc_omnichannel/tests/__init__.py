@@ -10,5 +10,6 @@ from . import test_tools_signatures
 from . import test_ui
 from . import test_upsell
 from . import test_webhook_meta
+from . import test_webhook_queue
 from . import test_webhook_telegram_generic
 from . import test_webhook_twilio

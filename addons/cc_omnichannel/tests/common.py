@@ -6,6 +6,8 @@ from urllib.parse import urlencode, urlsplit
 
 from odoo.tests import HttpCase, new_test_user
 
+from odoo.addons.queue_job.tests.common import JobMixin
+
 
 class ContactCenterCase:
     """Fixtures shared by the contact center tests: a team, its people, one channel per provider."""
@@ -91,14 +93,22 @@ class ContactCenterCase:
         )
 
 
-class WebhookCase(ContactCenterCase, HttpCase):
-    """Posts to the channels' webhook URLs over real HTTP, signed as each provider signs."""
+class WebhookCase(ContactCenterCase, JobMixin, HttpCase):
+    """Posts to the channels' webhook URLs over real HTTP, signed as each provider signs.
 
-    def post_webhook(self, channel, body, headers):
+    The webhook answers once the payload is stored and queues its processing; `post_webhook` then runs the
+    queued jobs, as queue_job's runner would, unless `process` is False.
+    """
+
+    def post_webhook(self, channel, body, headers, process=True):
         path = urlsplit(channel.webhook_url).path
-        return self.url_open(path, data=body, headers=headers, timeout=30)
+        jobs = self.job_counter()
+        response = self.url_open(path, data=body, headers=headers, timeout=30)
+        if process:
+            self.perform_jobs(jobs)
+        return response
 
-    def post_twilio(self, channel, form, signature=None):
+    def post_twilio(self, channel, form, signature=None, process=True):
         from twilio.request_validator import RequestValidator  # noqa: PLC0415 - a test-only dependency
 
         if signature is None:
@@ -106,7 +116,7 @@ class WebhookCase(ContactCenterCase, HttpCase):
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if signature:
             headers["X-Twilio-Signature"] = signature
-        return self.post_webhook(channel, urlencode(form), headers)
+        return self.post_webhook(channel, urlencode(form), headers, process)
 
     def post_meta(self, channel, payload, secret=None):
         body = json.dumps(payload).encode()

@@ -28,6 +28,7 @@ class TestIdentity(ContactCenterCase, TransactionCase):
         status, text = (
             self.env["cc.inbound.processor"]
             .sudo()
+            .with_context(queue_job__no_delay=True)  # process here, not in a queue job
             .receive(
                 channel,
                 {

@@ -32,6 +32,7 @@ class TestRouting(ContactCenterCase, TransactionCase):
         status, text = (
             self.env["cc.inbound.processor"]
             .sudo()
+            .with_context(queue_job__no_delay=True)  # process here, not in a queue job
             .receive(
                 self.generic,
                 {
