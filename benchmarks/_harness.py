@@ -362,7 +362,7 @@ class OdooBench:
             connection.close()
 
     @contextlib.contextmanager
-    def server(self, database, workers, port, extra_options=(), environment=None):
+    def server(self, database, workers, port, extra_options=(), environment=None, label="server"):
         """Serve `database` on 127.0.0.1:`port` with `workers` prefork workers and no cron; yield the server.
 
         `environment`: variables added to ours for the server (queue_job's runner reads its own there)."""
@@ -373,7 +373,7 @@ class OdooBench:
         ]  # fmt: skip
         server = OdooServer(
             command,
-            self.log_path(f"server-{database}"),
+            self.log_path(f"{label}-{database}"),
             f"http://127.0.0.1:{port}",
             {**os.environ, **environment} if environment else None,
         )

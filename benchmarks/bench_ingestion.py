@@ -17,6 +17,7 @@ benchmark itself failed.
 """
 
 import argparse
+import contextlib
 import random
 import re
 import sys
@@ -161,22 +162,40 @@ def require_all_ok(load, what):
 # --- one worker count -------------------------------------------------------------------------------------
 
 
-def measure_ingestion(bench, facts, workers, port, args):
+@contextlib.contextmanager
+def serving(bench, database, workers, port, job_server, job_capacity):
+    """Yield (web server, the server that runs the jobs): the same one, or a dedicated one."""
+    runner = {"ODOO_QUEUE_JOB_CHANNELS": f"root:{job_capacity}"}
+    with contextlib.ExitStack() as stack:
+        jobs = None
+        if job_server == "dedicated":
+            # An Odoo of its own (one worker, no job runner) that only runs the jobs: OCA's layout for busy sites.
+            job_port = harness.cc.free_port()
+            runner.update(ODOO_QUEUE_JOB_HOST="127.0.0.1", ODOO_QUEUE_JOB_PORT=str(job_port))
+            jobs = stack.enter_context(bench.server(database, workers=1, port=job_port, label="jobs"))
+        web = stack.enter_context(
+            bench.server(
+                database,
+                workers=workers,
+                port=port,
+                extra_options=("--load", harness.cc.SERVER_WIDE_MODULES),
+                environment=runner,
+            )
+        )
+        yield web, jobs or web
+
+
+def measure_ingestion(bench, facts, workers, job_server, port, args):
     """Webhooks then the bare route on a fresh copy of the database, `workers` prefork workers."""
-    database = f"{BASE_DATABASE}_w{workers}"
+    variant = f"w{workers}_{job_server}"
+    database = f"{BASE_DATABASE}_{variant}"
     bench.copy_database(BASE_DATABASE, database)
-    sid_prefix = f"SMbenchw{workers}x"
+    sid_prefix = f"SMbench{variant}x"
     build = {"partners": args.partners, "webhook_url": facts["webhook_url"], "signing_secret": facts["signing_secret"]}
-    warm_up = build_sms_webhooks(WARM_UP_REQUESTS, **build, sid_prefix=f"SMwarmw{workers}x", seed=args.seed + 1)
+    warm_up = build_sms_webhooks(WARM_UP_REQUESTS, **build, sid_prefix=f"SMwarm{variant}x", seed=args.seed + 1)
     measured = build_sms_webhooks(args.messages, **build, sid_prefix=sid_prefix, seed=args.seed)
-    say(f"{workers} worker(s): serving {database} on 127.0.0.1:{port}, queue_job channel root:{args.job_capacity}")
-    with bench.server(
-        database,
-        workers=workers,
-        port=port,
-        extra_options=("--load", harness.cc.SERVER_WIDE_MODULES),
-        environment={"ODOO_QUEUE_JOB_CHANNELS": f"root:{args.job_capacity}"},
-    ) as server:
+    say(f"{workers} worker(s), jobs on the {job_server} server: serving {database} on 127.0.0.1:{port}")
+    with serving(bench, database, workers, port, job_server, args.job_capacity) as (server, job_server_process):
         health = f"{server.url}/web/health"
         # Warm up every worker: registry, ORM caches, the first ticket and partner creations.
         require_all_ok(
@@ -191,11 +210,12 @@ def measure_ingestion(bench, facts, workers, port, args):
         ingestion = harness.run_load(
             post_each(facts["webhook_url"], measured), len(measured), workers, requests.Session
         )
+        jobs_since = job_server_process.log_position() if job_server_process is not server else since
         waiting_after_burst = bench.query(database, WAITING_PAYLOADS)[0][0]
         drain_seconds = wait_until_processed(bench, database)
         ingestion_costs = server.request_costs("/cc/webhook/", since=since)
-        processing_costs = server.request_costs("/queue_job/runjob", since=since)
-        failure_reasons = payload_failure_reasons(server, since)
+        processing_costs = job_server_process.request_costs("/queue_job/runjob", since=jobs_since)
+        failure_reasons = payload_failure_reasons(job_server_process, jobs_since)
 
         say(f"{workers} worker(s): {args.messages} GET /web/health, {workers} at a time")
         since = server.log_position()
@@ -216,6 +236,7 @@ def measure_ingestion(bench, facts, workers, port, args):
     )
     return {
         "workers": workers,
+        "job_server": job_server,
         "concurrency": workers,
         "ingestion": {
             "messages": len(ingestion.latencies),
@@ -269,7 +290,7 @@ def table_rows(runs, lookup):
     """(figure, ours, target, verdict) rows of every figure the issue asks for."""
     rows = []
     for run in runs:
-        label = f"{run['workers']} worker{'s' if run['workers'] > 1 else ''}"
+        label = f"{run['workers']} worker{'s' if run['workers'] > 1 else ''}, jobs {run['job_server']}"
         ingestion, bare, share = run["ingestion"], run["bare_route"], run["rate_share_of_bare"]
         latency, integrity, processing = ingestion["latency_ms"], run["integrity"], run["processing"]
         p95_verdict = harness.verdict(latency["p95"], TARGET_P95_MS)
@@ -316,7 +337,7 @@ def print_diagnostics(runs, lookup):
             "/web/health": run["bare_route"]["per_request_in_odoo"],
         }
         say(
-            f"{run['workers']} worker(s), medians per request inside Odoo: "
+            f"{run['workers']} worker(s), jobs {run['job_server']}, medians per request inside Odoo: "
             + "; ".join(
                 f"{what} {cost.get('queries_median')} queries, {cost.get('sql_ms_median')} ms SQL + "
                 f"{cost.get('other_ms_median')} ms other"
@@ -335,7 +356,8 @@ def report_integrity_failures(runs):
     for run in failed:
         integrity = run["integrity"]
         say(
-            f"FAILED with {run['workers']} worker(s): of {integrity['webhooks_sent']} webhooks, "
+            f"FAILED with {run['workers']} worker(s), jobs {run['job_server']}: of {integrity['webhooks_sent']} "
+            f"webhooks, "
             f"{integrity['answered_200']} answered 200, {integrity['interactions']} became interactions, "
             f"{integrity['payloads_failed']} payloads are 'failed' (see {run['server_log']})"
         )
@@ -365,6 +387,12 @@ def parse_args():
         help="the team's routing (manual: no agent is picked, so no agent row is written per contact)",
     )
     parser.add_argument(
+        "--job-servers",
+        default="same,dedicated",
+        help="where queue_job's runner sends the jobs, one run each: the same server as the webhooks, or a "
+        "dedicated one-worker Odoo",
+    )
+    parser.add_argument(
         "--job-capacity",
         type=int,
         default=1,
@@ -374,6 +402,9 @@ def parse_args():
     parser.add_argument("--tag", help="name a variant: its results go to results/ingestion-TAG-<date>.json")
     args = parser.parse_args()
     args.workers = [int(count) for count in args.workers.split(",")]
+    args.job_servers = args.job_servers.split(",")
+    if not set(args.job_servers) <= {"same", "dedicated"}:
+        parser.error("--job-servers takes same, dedicated or both")
     if args.messages < 1 or args.partners < 100 or min(args.workers) < 1:
         parser.error("--messages >= 1, --partners >= 100 and worker counts >= 1, please")
     return args
@@ -406,7 +437,11 @@ def run(args):
             fallback_samples=args.fallback_lookups,
             seed=args.seed,
         )
-        runs = [measure_ingestion(bench, facts, workers, port, args) for workers in args.workers]
+        runs = [
+            measure_ingestion(bench, facts, workers, job_server, port, args)
+            for workers in args.workers
+            for job_server in args.job_servers
+        ]
     rows = table_rows(runs, lookup)
     print()
     harness.print_table(rows)
@@ -415,7 +450,18 @@ def run(args):
     options = {
         **{
             name: getattr(args, name)
-            for name in ("messages", "partners", "workers", "lookups", "fallback_lookups", "routing", "seed", "tag")
+            for name in (
+                "messages",
+                "partners",
+                "workers",
+                "job_servers",
+                "job_capacity",
+                "lookups",
+                "fallback_lookups",
+                "routing",
+                "seed",
+                "tag",
+            )
         },
         "agents": AGENTS,
         "share_unknown_senders": SHARE_UNKNOWN_SENDERS,

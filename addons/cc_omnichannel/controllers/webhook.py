@@ -9,12 +9,27 @@ from ..tools.signatures import verify_meta_handshake
 class CcWebhookController(http.Controller):
     """Provider webhooks: /cc/webhook/<provider>/<token>, one URL per channel."""
 
+    # What a webhook reads of its channel, fetched with the search (one query instead of two).
+    CHANNEL_FIELDS = (
+        "name",
+        "provider",
+        "channel_type",
+        "company_id",
+        "webhook_token",
+        "signing_secret",
+        "verify_token",
+    )
+
     def _channel(self, provider, token):
         # sudo: the caller is a provider, not a user; the unguessable token is what identifies the channel.
         return (
             request.env["cc.channel"]
             .sudo()
-            .search([("webhook_token", "=", token), ("provider", "=", provider), ("active", "=", True)], limit=1)
+            .search_fetch(
+                [("webhook_token", "=", token), ("provider", "=", provider), ("active", "=", True)],
+                self.CHANNEL_FIELDS,
+                limit=1,
+            )
         )
 
     @staticmethod

@@ -25,7 +25,7 @@ class CcWebhookEvent(models.Model):
     _order = "received_at desc, id desc"
 
     channel_id = fields.Many2one("cc.channel", index=True, ondelete="cascade", readonly=True)
-    company_id = fields.Many2one(related="channel_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="channel_id.company_id", store=True, index=True, precompute=True)
     provider = fields.Char(readonly=True)
     state = fields.Selection(EVENT_STATES, required=True, default="received", index=True, readonly=True)
     error = fields.Text(readonly=True)
