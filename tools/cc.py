@@ -30,7 +30,7 @@ STATE_DIR = ROOT / ".cc"
 USE_SYSTEM_PYTHON = os.environ.get("CC_VENV") == "system"
 VENV = Path(os.environ.get("CC_VENV", ROOT / ".venv"))
 REQUIREMENTS = ROOT / "requirements"
-OUR_ADDONS = ("cc_omnichannel", "cc_sla", "cc_reports")
+OUR_ADDONS = ("cc_omnichannel", "cc_sla", "cc_reports", "cc_livechat")
 # A serving Odoo loads queue_job server-wide: that starts its job runner, which processes the inbound webhooks.
 SERVER_WIDE_MODULES = "base,rpc,web,queue_job"
 PEER_ADDONS = ("crm", "helpdesk_mgmt")

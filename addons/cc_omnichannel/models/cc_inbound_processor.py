@@ -73,9 +73,27 @@ class CcInboundProcessor(models.AbstractModel):
         except payloads.PayloadError as error:
             event.write({"state": "rejected", "error": str(error)})
             return 400, str(error)
+        self._queue(channel, event)
+        return 200, "ok"
+
+    @api.model
+    def receive_internal(self, channel, document):
+        """Store and queue a contact that an Odoo app saw itself (the live chat bridge): nothing to verify,
+        then the webhooks' own pipeline. `document` is one event in the generic webhook format."""
+        event = self.env["cc.webhook.event"].create(
+            {
+                "channel_id": channel.id,
+                "provider": channel.provider,
+                "content_type": "application/json",
+                "body": json.dumps(document, sort_keys=True),
+            }
+        )
+        self._queue(channel, event)
+        return event
+
+    def _queue(self, channel, event):
         description = f"Inbound {channel.channel_type} payload #{event.id} ({channel.name})"
         event.with_delay(description=description)._process_queued()
-        return 200, "ok"
 
     def _event_vals(self, channel, request_data):
         received = request_data["headers"]

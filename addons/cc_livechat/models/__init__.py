@@ -1,0 +1,2 @@
+from . import cc_channel
+from . import discuss_channel
