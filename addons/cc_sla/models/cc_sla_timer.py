@@ -100,7 +100,7 @@ class CcSlaTimer(models.Model):
         tickets = self.env["helpdesk.ticket"]
         for vals in vals_list:
             if not vals.get("company_id"):
-                vals["company_id"] = tickets.browse(vals["ticket_id"]).company_id.id
+                vals["company_id"] = tickets.browse(vals.get("ticket_id")).company_id.id
         return super().create(vals_list)
 
     @api.model

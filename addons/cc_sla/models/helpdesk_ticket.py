@@ -58,13 +58,11 @@ class HelpdeskTicket(models.Model):
     @api.depends("cc_sla_timer_ids.state", "cc_sla_timer_ids.deadline")
     def _compute_cc_sla(self):
         for ticket in self:
-            worst, deadline = len(STATE_SEVERITY), False
-            for timer in ticket.cc_sla_timer_ids:
-                worst = min(worst, SEVERITY_RANK[timer.state])
-                if timer.state in COUNTING_STATES and (not deadline or timer.deadline < deadline):
-                    deadline = timer.deadline
-            ticket.cc_sla_state = STATE_SEVERITY[worst] if worst < len(STATE_SEVERITY) else False
-            ticket.cc_sla_deadline = deadline
+            timers = ticket.cc_sla_timer_ids
+            worst = min((SEVERITY_RANK[timer.state] for timer in timers), default=None)
+            ticket.cc_sla_state = STATE_SEVERITY[worst] if worst is not None else False
+            counting = (timer.deadline for timer in timers if timer.state in COUNTING_STATES)
+            ticket.cc_sla_deadline = min(counting, default=False)
 
     def _cc_sla_facts(self, rules):
         """{ticket: (company id, TicketFacts)}, reading only what the policies of the tickets' companies look at."""
@@ -120,23 +118,22 @@ class HelpdeskTicket(models.Model):
         self.env.add_to_compute(self._fields["cc_sla_policy_id"], self)
         rules = self.env["cc.sla.policy"]._cc_rules().by_id
         Timer = self.env["cc.sla.timer"]
-        new_vals, dropped, pausing = [], Timer, self.browse()
-        refitted = defaultdict(lambda: Timer)  # {(policy id, target minutes): timers to move there}
+        new_vals, dropped, pausing = [], [], []
+        refitted = defaultdict(list)  # {(policy id, target minutes): ids of active timers to move there}
         for ticket in self:
             policy_id = ticket.cc_sla_policy_id.id
             rule = rules.get(policy_id)
             targets = rule.target_minutes() if rule else {}
             started = set()
             for timer in ticket.cc_sla_timer_ids:
-                if timer.state in ACTIVE_STATES and timer.kind not in targets:
-                    dropped |= timer
+                active = timer.state in ACTIVE_STATES
+                if active and timer.kind not in targets:
+                    dropped.append(timer.id)
                     continue
                 started.add(timer.kind)
-                if timer.state in ACTIVE_STATES and (timer.policy_id.id, timer.target_minutes) != (
-                    policy_id,
-                    targets[timer.kind],
-                ):
-                    refitted[policy_id, targets[timer.kind]] |= timer
+                fitted = (policy_id, targets.get(timer.kind))
+                if active and (timer.policy_id.id, timer.target_minutes) != fitted:
+                    refitted[fitted].append(timer.id)
             new_vals += [
                 {
                     "ticket_id": ticket.id,
@@ -149,16 +146,15 @@ class HelpdeskTicket(models.Model):
                 if kind in ("first_response", "resolution") and kind not in started
             ]
             if rule and ticket.stage_id.id in rule.pause_stage_ids:
-                pausing |= ticket
-        dropped.unlink()
-        changed = Timer
-        for (policy_id, minutes), timers in refitted.items():
-            timers.write({"policy_id": policy_id, "target_minutes": minutes})
-            changed |= timers
+                pausing.append(ticket.id)
+        Timer.browse(dropped).unlink()
+        for (policy_id, minutes), timer_ids in refitted.items():
+            Timer.browse(timer_ids).write({"policy_id": policy_id, "target_minutes": minutes})
+        changed = Timer.browse(timer_id for timer_ids in refitted.values() for timer_id in timer_ids)
         changed._schedule()
         changed.filtered(lambda timer: timer.state in COUNTING_STATES)._refresh_states(now)
         Timer.create_scheduled(new_vals, now)
-        pausing.cc_sla_timer_ids.pause(now)
+        self.browse(pausing).cc_sla_timer_ids.pause(now)
 
     def _cc_sla_follow_stage(self, stages_before, now):
         rules = self.env["cc.sla.policy"]._cc_rules().by_id
