@@ -151,15 +151,7 @@ class TestSlaPolicyChanges(SlaCase, TransactionCase):
     def test_channel_customer_tag_and_domain_conditions(self):
         gold = self.env["res.partner.category"].create({"name": "Gold"})
         sms = self.env["cc.channel.type"].search([("code", "=", "sms")])
-        channel = self.env["cc.channel"].create(
-            {
-                "name": "SMS",
-                "channel_type": "sms",
-                "provider": "generic",
-                "team_id": self.team.id,
-                "signing_secret": "k",
-            }
-        )
+        channel = self.sms_channel()
         gold_sms = self.env["cc.sla.policy"].create(
             {
                 "name": "Gold customers by SMS, outages",
