@@ -1,3 +1,4 @@
+from . import cc_sla_policy_condition  # first: the policies and targets inherit from it
 from . import cc_interaction
 from . import cc_sla_escalation
 from . import cc_sla_escalation_log

@@ -1,10 +1,17 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.fields import Domain
 from odoo.tools.safe_eval import safe_eval
 
+from ..tools.policy_rules import PolicyRule, PolicyRules
 from .cc_sla_target import TARGET_KINDS
 
 TICKET_PRIORITIES = [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")]
+# What a PolicyRule holds: writing one of these makes the shared rules be read again.
+RULE_FIELDS = (
+    "company_id", "active", "sequence", "calendar_id", "use_customer_tz", "at_risk_percent", "target_ids",
+    "pause_stage_ids", "stop_stage_ids", "team_ids", "priority", "channel_types", "category_ids", "tag_ids",
+    "partner_category_ids", "domain",
+)  # fmt: skip
 
 
 class CcSlaPolicy(models.Model):
@@ -12,8 +19,9 @@ class CcSlaPolicy(models.Model):
 
     _name = "cc.sla.policy"
     _description = "SLA Policy"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "cc.sla.policy.condition"]
     _order = "sequence, id"
+    _cc_sla_rule_fields = RULE_FIELDS
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10, help="A ticket gets the first matching policy, in this order.")
@@ -71,46 +79,74 @@ class CcSlaPolicy(models.Model):
     def target_minutes(self):
         """{kind: working minutes} of this policy's targets."""
         self.ensure_one()
-        return {target.kind: target.minutes for target in self.target_ids}
+        return self._cc_rules().by_id[self.id].target_minutes()
 
     @api.model
     def match_tickets(self, tickets):
         """{ticket: policy} for the tickets some active policy applies to (the first one, by sequence)."""
-        policies = self.search([("company_id", "in", tickets.company_id.ids)])
-        matched = {}
-        remaining = tickets
-        for policy in policies:
-            hits = remaining.filtered_domain(policy._ticket_domain())
-            matched.update(dict.fromkeys(hits, policy))
-            remaining -= hits
-            if not remaining:
-                break
-        return matched
+        rules = self._cc_rules()
+        matched = rules.first_matches(tickets._cc_sla_facts(rules), self._cc_filter_by_domain)
+        return {ticket: self.browse(rule.id) for ticket, rule in matched.items()}
 
-    def _ticket_domain(self):
-        self.ensure_one()
-        conditions = [Domain("company_id", "=", self.company_id.id)]
-        if self.team_ids:
-            conditions.append(Domain("team_id", "in", self.team_ids.ids))
-        if self.priority:
-            conditions.append(Domain("priority", "=", self.priority))
-        if self.channel_types:
-            conditions.append(Domain("cc_channel_id.channel_type", "in", self.channel_types.mapped("code")))
-        if self.category_ids:
-            conditions.append(Domain("category_id", "in", self.category_ids.ids))
-        if self.tag_ids:
-            conditions.append(Domain("tag_ids", "in", self.tag_ids.ids))
-        if self.partner_category_ids:
-            conditions.append(Domain("partner_id.category_id", "in", self.partner_category_ids.ids))
-        if self.domain and self.domain != "[]":
-            conditions.append(Domain(safe_eval(self.domain)))
-        return Domain.AND(conditions)
+    @api.model
+    def _cc_filter_by_domain(self, rule, tickets):
+        hits = self.env["helpdesk.ticket"].concat(*tickets).filtered_domain(Domain(safe_eval(rule.domain)))
+        return list(hits)
+
+    # --- the policies as plain data, read once per registry ------------------------------------------
+
+    @api.model
+    @tools.ormcache()
+    def _cc_rules(self):
+        """Every policy as a PolicyRule (tools/policy_rules.py), read once and shared by the requests of the
+        worker until a policy, a target, or a record a policy selects by changes (see _cc_clear_rules)."""
+        # sudo: the policies apply to every ticket, whoever creates it. Archived policies are read too: their
+        # tickets keep them.
+        policies = self.sudo().with_context(active_test=False).search([])
+        return PolicyRules(
+            PolicyRule(
+                id=policy.id,
+                company_id=policy.company_id.id,
+                active=policy.active,
+                calendar_id=policy.calendar_id.id,
+                use_customer_tz=policy.use_customer_tz,
+                at_risk_percent=policy.at_risk_percent,
+                targets=tuple((target.kind, target.minutes) for target in policy.target_ids),
+                pause_stage_ids=frozenset(policy.pause_stage_ids.ids),
+                stop_stage_ids=frozenset(policy.stop_stage_ids.ids),
+                team_ids=frozenset(policy.team_ids.ids),
+                priority=policy.priority or False,
+                channel_codes=frozenset(policy.channel_types.mapped("code")),
+                category_ids=frozenset(policy.category_ids.ids),
+                tag_ids=frozenset(policy.tag_ids.ids),
+                partner_category_ids=frozenset(policy.partner_category_ids.ids),
+                domain=policy.domain if policy.domain and policy.domain != "[]" else False,
+            )
+            # archived teams, tags... are left out of the conditions, as they are when a user reads the policy
+            for policy in policies.with_context(active_test=True)
+        )
+
+    @api.model
+    def _cc_clear_rules(self):
+        """Make every worker read the policies again: Odoo signals the cleared cache to the others at commit."""
+        self.env.registry.clear_cache()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        policies = super().create(vals_list)
+        self._cc_clear_rules()
+        return policies
 
     def business_calendar(self, partner=None):
         """The BusinessCalendar this policy counts in, for a ticket of `partner`."""
         self.ensure_one()
-        tz = (self.use_customer_tz and partner and partner.tz) or None
-        return self.calendar_id.cc_business_calendar(tz)
+        return self._cc_calendar(self._cc_rules().by_id[self.id], partner)
+
+    @api.model
+    def _cc_calendar(self, rule, partner):
+        """The BusinessCalendar of a PolicyRule, for a ticket of `partner`."""
+        tz = (rule.use_customer_tz and partner and partner.tz) or None
+        return self.env["resource.calendar"].browse(rule.calendar_id).cc_business_calendar(tz)
 
     def action_apply_to_open_tickets(self):
         """Match the company's open tickets again (after a policy was added or changed) and fit their timers."""

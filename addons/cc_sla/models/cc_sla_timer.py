@@ -32,7 +32,9 @@ class CcSlaTimer(models.Model):
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, index=True, ondelete="cascade")
     policy_id = fields.Many2one("cc.sla.policy", required=True, index=True, ondelete="cascade")
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, help="The ticket's: set at creation, and when the ticket moves."
+    )
     kind = fields.Selection(TARGET_KINDS, required=True)
     target_minutes = fields.Integer(required=True, help="Working minutes allowed, from the policy's target.")
     start_at = fields.Datetime(required=True)
@@ -93,28 +95,37 @@ class CcSlaTimer(models.Model):
             for timer, deadline, risk in zip(timers, deadlines, at_risk, strict=True):
                 timer.write({"deadline": deadline, "at_risk_at": risk})
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = self.env["helpdesk.ticket"]
+        for vals in vals_list:
+            if not vals.get("company_id"):
+                vals["company_id"] = tickets.browse(vals.get("ticket_id")).company_id.id
+        return super().create(vals_list)
+
     @api.model
     def create_scheduled(self, vals_list, now):
         """Create timers with deadline, at-risk moment and state already worked out: one INSERT, no UPDATE."""
-        policies = self.env["cc.sla.policy"].browse({vals["policy_id"] for vals in vals_list})
-        tickets = self.env["helpdesk.ticket"].browse({vals["ticket_id"] for vals in vals_list})
+        Policy = self.env["cc.sla.policy"]
+        rules = Policy._cc_rules().by_id
+        tickets = self.env["helpdesk.ticket"]
         calendars = {}
         groups = defaultdict(list)
         for vals in vals_list:
-            policy, partner = policies.browse(vals["policy_id"]), tickets.browse(vals["ticket_id"]).partner_id
-            key = (policy, policy.use_customer_tz and partner.tz)
+            rule = rules[vals["policy_id"]]
+            partner = tickets.browse(vals["ticket_id"]).partner_id if rule.use_customer_tz else None
+            key = (rule.calendar_id, partner and partner.tz)
             if key not in calendars:
-                calendars[key] = policy.business_calendar(partner)
-            groups[calendars[key]].append((vals, policy))
+                calendars[key] = Policy._cc_calendar(rule, partner)
+            groups[calendars[key]].append((vals, rule.at_risk_percent))
         for calendar, group in groups.items():
-            starts = [vals["start_at"] for vals, _policy in group]
-            budgets = [vals["target_minutes"] * 60 for vals, _policy in group]
+            starts = [vals["start_at"] for vals, _percent in group]
+            budgets = [vals["target_minutes"] * 60 for vals, _percent in group]
             deadlines = calendar.deadlines(starts, budgets)
             at_risk = calendar.deadlines(
-                starts,
-                [budget * policy.at_risk_percent / 100 for budget, (_vals, policy) in zip(budgets, group, strict=True)],
+                starts, [budget * percent / 100 for budget, (_vals, percent) in zip(budgets, group, strict=True)]
             )
-            for (vals, _policy), deadline, risk in zip(group, deadlines, at_risk, strict=True):
+            for (vals, _percent), deadline, risk in zip(group, deadlines, at_risk, strict=True):
                 state = "breached" if deadline <= now else "at_risk" if risk <= now else "running"
                 vals.update(deadline=deadline, at_risk_at=risk, state=state)
         return self.create(vals_list)

@@ -1,9 +1,13 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 
+from ..tools.policy_rules import TicketFacts
 from .cc_sla_timer import ACTIVE_STATES, COUNTING_STATES, STATE_SEVERITY, TIMER_STATES
 
 # Fields whose change can make another policy, or other targets, apply.
 POLICY_FIELDS = ("priority", "team_id", "category_id", "tag_ids", "partner_id", "company_id", "cc_channel_id")
+SEVERITY_RANK = {state: rank for rank, state in enumerate(STATE_SEVERITY)}
 
 
 class HelpdeskTicket(models.Model):
@@ -16,7 +20,15 @@ class HelpdeskTicket(models.Model):
         copy=False,
         help="When the customer's request started the SLA clock: timers count from here.",
     )
-    cc_sla_policy_id = fields.Many2one("cc.sla.policy", string="SLA Policy", readonly=True, index="btree_not_null")
+    cc_sla_policy_id = fields.Many2one(
+        "cc.sla.policy",
+        string="SLA Policy",
+        compute="_compute_cc_sla_policy_id",
+        store=True,
+        readonly=True,
+        index="btree_not_null",
+        help="The first active policy, by sequence, whose conditions the ticket meets.",
+    )
     cc_sla_timer_ids = fields.One2many("cc.sla.timer", "ticket_id", string="SLA Timers")
     cc_sla_state = fields.Selection(
         TIMER_STATES,
@@ -35,14 +47,47 @@ class HelpdeskTicket(models.Model):
     )
     cc_sla_escalation_log_ids = fields.One2many("cc.sla.escalation.log", "ticket_id", string="Escalations")
 
+    @api.depends(*POLICY_FIELDS)
+    def _compute_cc_sla_policy_id(self):
+        # Computed when a ticket is created or one of POLICY_FIELDS changes, and by _cc_sla_apply: set with the
+        # ticket's other fields, without a write of its own.
+        matched = self.env["cc.sla.policy"].match_tickets(self)
+        for ticket in self:
+            ticket.cc_sla_policy_id = matched.get(ticket, False)
+
     @api.depends("cc_sla_timer_ids.state", "cc_sla_timer_ids.deadline")
     def _compute_cc_sla(self):
         for ticket in self:
             timers = ticket.cc_sla_timer_ids
-            states = set(timers.mapped("state"))
-            ticket.cc_sla_state = next((state for state in STATE_SEVERITY if state in states), False)
-            counting = timers.filtered(lambda timer: timer.state in COUNTING_STATES)
-            ticket.cc_sla_deadline = min(counting.mapped("deadline"), default=False)
+            worst = min((SEVERITY_RANK[timer.state] for timer in timers), default=None)
+            ticket.cc_sla_state = STATE_SEVERITY[worst] if worst is not None else False
+            counting = (timer.deadline for timer in timers if timer.state in COUNTING_STATES)
+            ticket.cc_sla_deadline = min(counting, default=False)
+
+    def _cc_sla_facts(self, rules):
+        """{ticket: (company id, TicketFacts)}, reading only what the policies of the tickets' companies look at."""
+        companies = set(self.company_id.ids)
+        channels = rules.needs(companies, "channel_codes")
+        tags = rules.needs(companies, "tag_ids")
+        customer_tags = rules.needs(companies, "partner_category_ids")
+        no_ids = frozenset()
+        return {
+            ticket: (
+                ticket.company_id.id,
+                TicketFacts(
+                    team_id=ticket.team_id.id,
+                    priority=ticket.priority,
+                    channel_code=channels and ticket.cc_channel_id.channel_type,
+                    category_id=ticket.category_id.id,
+                    # _origin: in a form, the tags of the ticket being edited are new records wrapping the real ones
+                    tag_ids=frozenset(ticket.tag_ids._origin.ids) if tags else no_ids,
+                    partner_category_ids=frozenset(ticket.partner_id.category_id._origin.ids)
+                    if customer_tags
+                    else no_ids,
+                ),
+            )
+            for ticket in self
+        }
 
     # --- life of a ticket ---------------------------------------------------------------------------
 
@@ -58,6 +103,8 @@ class HelpdeskTicket(models.Model):
         now = fields.Datetime.now()
         if stages_before:
             self._cc_sla_follow_stage(stages_before, now)
+        if "company_id" in vals:
+            self.cc_sla_timer_ids.write({"company_id": vals["company_id"]})
         if any(field in vals for field in POLICY_FIELDS):
             self._cc_sla_apply(now)
         return result
@@ -68,32 +115,29 @@ class HelpdeskTicket(models.Model):
         Timers keep their start and the pauses they went through: a change of priority or team recomputes
         their deadlines from the ticket's history, which may well mean they are already at risk or breached.
         """
-        matched = self.env["cc.sla.policy"].match_tickets(self)
-        Policy = self.env["cc.sla.policy"]
-        for policy, tickets in self.grouped(lambda ticket: matched.get(ticket, Policy)).items():
-            # one write per policy: each write runs the whole ticket write chain (tracking, our overrides)
-            tickets.filtered(lambda ticket, new=policy: ticket.cc_sla_policy_id != new).write(
-                {"cc_sla_policy_id": policy.id}
-            )
+        self.env.add_to_compute(self._fields["cc_sla_policy_id"], self)
+        rules = self.env["cc.sla.policy"]._cc_rules().by_id
         Timer = self.env["cc.sla.timer"]
-        new_vals, changed = [], Timer
-        targets_by_policy = {}
+        new_vals, dropped, pausing = [], [], []
+        refitted = defaultdict(list)  # {(policy id, target minutes): ids of active timers to move there}
         for ticket in self:
-            policy = ticket.cc_sla_policy_id
-            if policy not in targets_by_policy:
-                targets_by_policy[policy] = policy.target_minutes() if policy else {}
-            targets = targets_by_policy[policy]
-            active = ticket.cc_sla_timer_ids.filtered(lambda timer: timer.state in ACTIVE_STATES)
-            active.filtered(lambda timer, kinds=targets: timer.kind not in kinds).unlink()
-            for timer in active.filtered(lambda timer, kinds=targets: timer.kind in kinds):
-                if (timer.policy_id, timer.target_minutes) != (policy, targets[timer.kind]):
-                    timer.write({"policy_id": policy.id, "target_minutes": targets[timer.kind]})
-                    changed |= timer
-            started = set(ticket.cc_sla_timer_ids.exists().mapped("kind"))
+            policy_id = ticket.cc_sla_policy_id.id
+            rule = rules.get(policy_id)
+            targets = rule.target_minutes() if rule else {}
+            started = set()
+            for timer in ticket.cc_sla_timer_ids:
+                active = timer.state in ACTIVE_STATES
+                if active and timer.kind not in targets:
+                    dropped.append(timer.id)
+                    continue
+                started.add(timer.kind)
+                fitted = (policy_id, targets.get(timer.kind))
+                if active and (timer.policy_id.id, timer.target_minutes) != fitted:
+                    refitted[fitted].append(timer.id)
             new_vals += [
                 {
                     "ticket_id": ticket.id,
-                    "policy_id": policy.id,
+                    "policy_id": policy_id,
                     "kind": kind,
                     "target_minutes": minutes,
                     "start_at": ticket.cc_sla_start_at or now,
@@ -101,28 +145,34 @@ class HelpdeskTicket(models.Model):
                 for kind, minutes in targets.items()
                 if kind in ("first_response", "resolution") and kind not in started
             ]
+            if rule and ticket.stage_id.id in rule.pause_stage_ids:
+                pausing.append(ticket.id)
+        Timer.browse(dropped).unlink()
+        for (policy_id, minutes), timer_ids in refitted.items():
+            Timer.browse(timer_ids).write({"policy_id": policy_id, "target_minutes": minutes})
+        changed = Timer.browse(timer_id for timer_ids in refitted.values() for timer_id in timer_ids)
         changed._schedule()
         changed.filtered(lambda timer: timer.state in COUNTING_STATES)._refresh_states(now)
         Timer.create_scheduled(new_vals, now)
-        for ticket in self.filtered(lambda ticket: ticket.stage_id in ticket.cc_sla_policy_id.pause_stage_ids):
-            ticket.cc_sla_timer_ids.pause(now)
+        self.browse(pausing).cc_sla_timer_ids.pause(now)
 
     def _cc_sla_follow_stage(self, stages_before, now):
+        rules = self.env["cc.sla.policy"]._cc_rules().by_id
         for ticket in self:
-            policy = ticket.cc_sla_policy_id
-            before, after = stages_before[ticket], ticket.stage_id
-            if not policy or before == after:
+            rule = rules.get(ticket.cc_sla_policy_id.id)
+            before, after = stages_before[ticket].id, ticket.stage_id.id
+            if not rule or before == after:
                 continue
             timers = ticket.cc_sla_timer_ids
-            if after in policy.stop_stage_ids:
+            if after in rule.stop_stage_ids:
                 timers.reach(now)
-            elif before in policy.stop_stage_ids:
+            elif before in rule.stop_stage_ids:
                 timers.reopen(now)
-                if after in policy.pause_stage_ids:
+                if after in rule.pause_stage_ids:
                     timers.pause(now)
-            elif after in policy.pause_stage_ids:
+            elif after in rule.pause_stage_ids:
                 timers.pause(now)
-            elif before in policy.pause_stage_ids:
+            elif before in rule.pause_stage_ids:
                 timers.resume(now)
 
     # --- responses ------------------------------------------------------------------------------

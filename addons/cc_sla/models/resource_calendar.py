@@ -16,12 +16,14 @@ class ResourceCalendar(models.Model):
     def cc_business_calendar(self, tz=None):
         """This calendar's working time as a BusinessCalendar (attendances minus global leaves), in `tz`.
 
-        Built once and shared between requests; a fingerprint of the attendances and leaves (one small
-        query) tells when it must be rebuilt, so no write anywhere has to invalidate it.
+        Built once and shared between requests; one small query reads the calendar's time zone and a
+        fingerprint of its attendances and leaves, which tells when it must be rebuilt, so no write anywhere has
+        to invalidate it.
         """
         self.ensure_one()
-        tz = tz or self.tz or "UTC"
-        key = (self.env.cr.dbname, self.id, tz, self._cc_fingerprint())
+        calendar_tz, fingerprint = self._cc_fingerprint()
+        tz = tz or calendar_tz or "UTC"
+        key = (self.env.cr.dbname, self.id, tz, fingerprint)
         with _cache_lock:
             if key in _cache:
                 _cache.move_to_end(key)
@@ -34,16 +36,22 @@ class ResourceCalendar(models.Model):
         return calendar
 
     def _cc_fingerprint(self):
+        """(the calendar's time zone, a fingerprint of its attendances and leaves), in one query."""
+        self.flush_recordset(["tz"])
+        self.env["resource.calendar.attendance"].flush_model(["calendar_id", "write_date"])
+        self.env["resource.calendar.leaves"].flush_model(["calendar_id", "write_date"])
         self.env.cr.execute(
             """
-            SELECT (SELECT max(write_date) FROM resource_calendar_attendance WHERE calendar_id = %(id)s),
+            SELECT (SELECT tz FROM resource_calendar WHERE id = %(id)s),
+                   (SELECT max(write_date) FROM resource_calendar_attendance WHERE calendar_id = %(id)s),
                    (SELECT count(*) FROM resource_calendar_attendance WHERE calendar_id = %(id)s),
                    (SELECT max(write_date) FROM resource_calendar_leaves WHERE calendar_id = %(id)s),
                    (SELECT count(*) FROM resource_calendar_leaves WHERE calendar_id = %(id)s)
             """,
             {"id": self.id},
         )
-        return self.env.cr.fetchone()
+        tz, *fingerprint = self.env.cr.fetchone()
+        return tz, tuple(fingerprint)
 
     def _cc_weekly_slots(self):
         # Two-week calendars are read as their first week; flexible hours as 24/7 (no slots).

@@ -88,6 +88,18 @@ class SlaCase:
             }
         )
 
+    def sms_channel(self):
+        """An SMS channel of the team, on the generic provider."""
+        return self.env["cc.channel"].create(
+            {
+                "name": "SMS",
+                "channel_type": "sms",
+                "provider": "generic",
+                "team_id": self.team.id,
+                "signing_secret": "k",
+            }
+        )
+
     @staticmethod
     def timer(ticket, kind):
         return ticket.cc_sla_timer_ids.filtered(lambda timer: timer.kind == kind).sorted("id")[-1:]

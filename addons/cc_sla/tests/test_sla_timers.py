@@ -130,15 +130,7 @@ class TestSlaTimers(SlaCase, TransactionCase):
         self.assertEqual(self.timer(tickets[0], "resolution").state, "running")
 
     def test_ticket_from_an_inbound_sms_gets_timers(self):
-        channel = self.env["cc.channel"].create(
-            {
-                "name": "SMS",
-                "channel_type": "sms",
-                "provider": "generic",
-                "team_id": self.team.id,
-                "signing_secret": "k",
-            }
-        )
+        channel = self.sms_channel()
         event = self.env["cc.webhook.event"].create(
             {
                 "channel_id": channel.id,
