@@ -275,40 +275,33 @@ class CcTimelineItem(models.Model):
         first); the page is the first `limit` of those. The chatter branches, which have no such index, only
         look at the dates the others' first rows span: an older message could not make the page.
         """
-        if whole_company:  # the company and all its people, archived ones too
-            customers = [
-                row[0]
-                for row in self.env.execute_query(
-                    SQL(
-                        "SELECT p.id FROM res_partner p JOIN res_partner contact"
-                        " ON contact.commercial_partner_id = p.commercial_partner_id WHERE contact.id = %s"
-                        " ORDER BY p.id",
-                        partner_id,
-                    )
-                )
-            ]
+        branches = [
+            (branch, access)
+            for branch, access in self._readable_branches()
+            if not (kinds and branch.kind not in kinds) and not (channel_types and not branch.channel_type)
+        ]
+        if whole_company:
+            customers, rows = self._company_contacts(partner_id, [branch for branch, _access in branches], limit)
         else:
-            customers = [partner_id]
+            customers, rows = [partner_id], {}
         cursor = (fields.Datetime.to_datetime(before[0]), before[1]) if before else None
         indexed, chatter = [], []
-        for branch, access in self._readable_branches():
-            if (kinds and branch.kind not in kinds) or (channel_types and not branch.channel_type):
-                continue
+        for branch, access in branches:
             conditions = self._page_conditions(branch, cursor, channel_types, search)
-            if branch.indexed:
-                # One SELECT per contact: each is an index scan that stops after `limit` rows.
-                indexed += [
-                    self._branch_select(
-                        branch, access, [SQL("%s = %s", SQL(branch.partner), customer), *conditions], limit
-                    )
-                    for customer in customers
-                ]
-            else:
+            if not branch.indexed:
                 conditions += [
                     SQL("%s = ANY(%s)", SQL(branch.partner), customers),
                     SQL("date_trunc('second', %s) >= (SELECT date FROM bound)", SQL(branch.date)),
                 ]
                 chatter.append(self._branch_select(branch, access, conditions, limit))
+                continue
+            # A SELECT per contact with a page of rows here or more: an index scan that stops after `limit` rows.
+            # The contacts with fewer rows share one, which sorts them; those with none need none.
+            counts = rows.get(branch.slot, dict.fromkeys(customers, limit))
+            partners = [SQL("%s = %s", SQL(branch.partner), customer) for customer, n in counts.items() if n >= limit]
+            if few := [customer for customer, n in counts.items() if 0 < n < limit]:
+                partners.append(SQL("%s = ANY(%s)", SQL(branch.partner), few))
+            indexed += [self._branch_select(branch, access, [partner, *conditions], limit) for partner in partners]
         if not (indexed or chatter):
             return {"items": [], "has_more": False}
         if indexed and chatter:
@@ -339,6 +332,35 @@ class CcTimelineItem(models.Model):
         people = records.sudo()  # sudo: the names of the people of items this user may read
         (people.partner_id | people.user_id.partner_id).mapped("display_name")
         return {"items": records._read_format(fnames), "has_more": len(records) == limit}
+
+    def _company_contacts(self, partner_id, branches, limit):
+        """The ids of the company of `partner_id` and all its people, archived ones too; and for each indexed
+        branch, {contact: how many rows it has there, counted up to `limit`}, whoever may read them: how to
+        read each contact's rows (a plan, not a filter)."""
+        indexed = [branch for branch in branches if branch.indexed]
+        counts = [
+            SQL(
+                "(SELECT count(*) FROM (SELECT 1 FROM %s %s WHERE %s AND %s = contact.id LIMIT %s) AS branch_rows)",
+                SQL.identifier(self.env[branch.model]._table),
+                SQL(branch.joins),
+                SQL(branch.where),
+                SQL(branch.partner),
+                limit,
+            )
+            for branch in indexed
+        ]
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT contact.id%s FROM res_partner contact JOIN res_partner customer"
+                " ON customer.commercial_partner_id = contact.commercial_partner_id WHERE customer.id = %s"
+                " ORDER BY contact.id",
+                SQL("").join(SQL(", %s", count) for count in counts),
+                partner_id,
+            )
+        )
+        return [row[0] for row in rows], {
+            branch.slot: {row[0]: row[index] for row in rows} for index, branch in enumerate(indexed, start=1)
+        }
 
     def _page_conditions(self, branch, cursor, channel_types, search):
         """The conditions of a page on a branch's rows: after the (date, id) cursor, the filters."""
