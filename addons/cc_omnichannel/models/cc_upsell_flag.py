@@ -108,17 +108,22 @@ class CcUpsellFlag(models.Model):
         if not rules:
             return self
         ticket = ticket or (interaction.ticket_id if interaction else self.env["helpdesk.ticket"])
-        return self.sudo().create(
-            [  # sudo: raised by the contact center's own processing, not by a user
-                {
-                    "partner_id": partner.id,
-                    "rule_id": rule.id,
-                    "company_id": rule.company_id.id,
-                    "interaction_id": interaction.id if interaction else False,
-                    "ticket_id": ticket.id,
-                }
-                for rule in rules
-            ]
+        # Raised by the processing, not by someone: no "created" note and no follower for it, the to-do says it.
+        return (
+            self.sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                [  # sudo: raised by the contact center's own processing, not by a user
+                    {
+                        "partner_id": partner.id,
+                        "rule_id": rule.id,
+                        "company_id": rule.company_id.id,
+                        "interaction_id": interaction.id if interaction else False,
+                        "ticket_id": ticket.id,
+                    }
+                    for rule in rules
+                ]
+            )
         )
 
     def action_accept(self):
