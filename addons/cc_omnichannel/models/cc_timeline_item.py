@@ -335,19 +335,17 @@ class CcTimelineItem(models.Model):
 
     def _company_contacts(self, partner_id, branches, limit):
         """The ids of the company of `partner_id` and all its people, archived ones too; and for each indexed
-        branch, {contact: how many rows it has there, counted up to `limit`}, whoever may read them: how to
-        read each contact's rows (a plan, not a filter)."""
-        indexed = [branch for branch in branches if branch.indexed]
+        branch, {contact: how many rows of the branch's table are theirs, counted up to `limit`}: how to read
+        each contact's rows (a plan, not a filter: neither the branch's conditions nor access are applied)."""
+        sources = list(dict.fromkeys((self.env[b.model]._table, b.partner) for b in branches if b.indexed))
         counts = [
             SQL(
-                "(SELECT count(*) FROM (SELECT 1 FROM %s %s WHERE %s AND %s = contact.id LIMIT %s) AS branch_rows)",
-                SQL.identifier(self.env[branch.model]._table),
-                SQL(branch.joins),
-                SQL(branch.where),
-                SQL(branch.partner),
+                "(SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s = contact.id LIMIT %s) AS source_rows)",
+                SQL.identifier(table),
+                SQL(partner),
                 limit,
             )
-            for branch in indexed
+            for table, partner in sources
         ]
         rows = self.env.execute_query(
             SQL(
@@ -358,8 +356,11 @@ class CcTimelineItem(models.Model):
                 partner_id,
             )
         )
+        by_source = {source: {row[0]: row[index] for row in rows} for index, source in enumerate(sources, start=1)}
         return [row[0] for row in rows], {
-            branch.slot: {row[0]: row[index] for row in rows} for index, branch in enumerate(indexed, start=1)
+            branch.slot: by_source[self.env[branch.model]._table, branch.partner]
+            for branch in branches
+            if branch.indexed
         }
 
     def _page_conditions(self, branch, cursor, channel_types, search):

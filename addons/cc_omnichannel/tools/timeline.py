@@ -33,8 +33,9 @@ class TimelineBranch:
 
     The table of `model` is aliased by its own name (`cc_interaction`, `helpdesk_ticket`...): the record rules
     of `model` are applied to it, so a user sees the rows whose source record they may read. Other tables are
-    joined in `joins` under short aliases. `key`, `partner` and `date` are plain columns: the source needs an
-    index on (partner, date_trunc('second', date), key) for a customer's page to be an index scan.
+    joined in `joins` under short aliases. `key`, `partner` and `date` are plain columns, of the model's table
+    in an indexed branch, which needs an index on (partner, date_trunc('second', date), key) there: a
+    customer's page is then an index scan.
     """
 
     slot: int  # 1 to ID_SLOTS - 1, unique among the branches
