@@ -74,6 +74,7 @@ class CcUpsellRule(models.Model):
         rules = self.sudo().search(  # sudo: the rules apply whoever's action triggers them
             [("trigger", "=", trigger), ("company_id", "=", company_id)]
         )
+        partners = self.env["res.partner"].sudo()  # sudo: which customers qualify, whoever may read them
         return tuple(
             CompiledRule(
                 id=rule.id,
@@ -82,20 +83,26 @@ class CcUpsellRule(models.Model):
                 min_contacts=rule.min_contacts,
                 window_days=rule.window_days,
                 cooldown_days=rule.cooldown_days,
-                partner_domain=None
+                customers=None
                 if not rule.partner_domain or rule.partner_domain == "[]"
-                else Domain(safe_eval(rule.partner_domain)),
+                else self._customers_sql(partners._search(Domain(safe_eval(rule.partner_domain)), active_test=False)),
             )
             for rule in rules
         )
+
+    def _customers_sql(self, query):
+        """(FROM, id column, WHERE) of the partners of `query`: SQL to keep, not the Query (bound to an env)."""
+        if query.is_empty():
+            return SQL.identifier(query.table), SQL.identifier(query.table, "id"), SQL("FALSE")
+        return query.from_clause, SQL.identifier(query.table, "id"), query.where_clause or SQL("TRUE")
 
     @api.model
     def evaluate(self, trigger, partner, company, interaction=None, ticket=None):
         """Raise a flag for each rule of `trigger` this customer now matches; return the new flags.
 
         The message (channel, keywords) is checked on the cached rules first: most contacts end there,
-        without a query. For the rules left, one query reads the customer's recent prompts and contact
-        counts; their customer conditions are checked on the customer in memory.
+        without a query. For the rules left, one query reads the customer's recent prompts, contact counts
+        and which customer conditions they meet.
         """
         partner = partner.commercial_partner_id if partner else partner
         flags = self.env["cc.upsell.flag"]
@@ -106,13 +113,13 @@ class CcUpsellRule(models.Model):
         rules = [rule for rule in self._compiled_rules(trigger, company.id) if rule.matches_message(channel_type, text)]
         if not rules:
             return flags
-        blocked, contacts_within = self._customer_history(partner, rules, fields.Datetime.now())
+        blocked, contacts_within, qualified = self._customer_history(partner, rules, fields.Datetime.now())
         matching = [
             rule
             for rule in rules
             if rule.id not in blocked
             and rule.matches_contacts(contacts_within)
-            and (rule.partner_domain is None or partner.filtered_domain(rule.partner_domain))
+            and (rule.customers is None or rule.id in qualified)
         ]
         return flags.raise_for(
             self.browse(rule.id for rule in matching), partner, interaction=interaction, ticket=ticket
@@ -120,9 +127,9 @@ class CcUpsellRule(models.Model):
 
     def _customer_history(self, partner, rules, now):
         """For these rules and this customer (a commercial partner), in one query: the ids of the rules
-        blocked by a prompt (open, or raised within the rule's cool-down), and {days: inbound contacts of
-        the customer's people within that many days} for the windows the rules count over, counted up to the
-        largest minimum asked (enough to compare)."""
+        blocked by a prompt (open, or raised within the rule's cool-down); {days: inbound contacts of the
+        customer's people within that many days} for the windows the rules count over, counted up to the
+        largest minimum asked (enough to compare); the ids of the rules whose customer condition it meets."""
         self.env["cc.upsell.flag"].flush_model(["partner_id", "rule_id", "state", "create_date"])
         self.env["cc.interaction"].flush_model(["partner_id", "direction", "received_at"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
@@ -139,6 +146,11 @@ class CcUpsellRule(models.Model):
             )
             for days in windows
         ]
+        conditional = [rule for rule in rules if rule.customers is not None]
+        qualifies = [  # a lookup of this one customer, not a list of all who qualify
+            SQL("EXISTS(SELECT 1 FROM %s WHERE %s = %s AND %s)", from_clause, id_column, partner.id, where_clause)
+            for from_clause, id_column, where_clause in (rule.customers for rule in conditional)
+        ]
         cooldowns = SQL(", ").join(SQL("(%s, %s)", rule.id, rule.cooldown_days) for rule in rules)
         [row] = self.env.execute_query(
             SQL(
@@ -149,10 +161,15 @@ class CcUpsellRule(models.Model):
                 cooldowns,
                 partner.id,
                 now,
-                SQL("").join(SQL(", %s", count) for count in counts),
+                SQL("").join(SQL(", %s", column) for column in counts + qualifies),
             )
         )
-        return set(row[0]), dict(zip(windows, row[1:], strict=True))
+        blocked, counted, met = row[0], row[1 : 1 + len(counts)], row[1 + len(counts) :]
+        return (
+            set(blocked),
+            dict(zip(windows, counted, strict=True)),
+            {rule.id for rule, yes in zip(conditional, met, strict=True) if yes},
+        )
 
     def action_open_flags(self):
         self.ensure_one()

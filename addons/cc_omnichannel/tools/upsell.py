@@ -2,7 +2,7 @@
 
 The ORM layer (cc.upsell.rule) compiles a company's active rules once into `CompiledRule`s, checks the
 message on them here, and asks the database only about what is left: the customer's recent contacts and
-prompts, and the customer domains.
+prompts, and whether it meets the rules' customer conditions.
 """
 
 import re
@@ -25,7 +25,7 @@ class CompiledRule:
     min_contacts: int  # 0: no minimum
     window_days: int
     cooldown_days: int
-    partner_domain: Any = None  # the customer condition, parsed; None: every customer
+    customers: Any = None  # the customers who qualify, as SQL (FROM, id column, WHERE); None: every customer
 
     def matches_message(self, channel_type, text):
         """Whether a contact on `channel_type` saying `text` qualifies; channel_type None: not a contact (a
