@@ -573,8 +573,8 @@ def median(values):
 
 
 def timeline_users(env, agent_login):
-    """The three ways the timeline is read: a team agent, the administrator (not the superuser: record rules and
-    the access subqueries apply), and the superuser (no access restriction: the union alone)."""
+    """The three ways the timeline is read: a team agent, the administrator (not the superuser: the sources'
+    record rules apply), and the superuser (no access restriction: the branches alone)."""
     context = {"lang": "en_US", "tz": "Europe/Brussels", "allowed_company_ids": [env.company.id]}
     Item = env["cc.timeline.item"].with_context(**context)
     agent = env["res.users"].search([("login", "=", agent_login)])
@@ -888,36 +888,41 @@ def upsell_rules(env, company, count, seed):
     return env["cc.upsell.rule"].create(vals)
 
 
-def sms_webhook(channel, secret, sender, body, sid):
-    """The request_data of a Twilio SMS webhook, signed for the channel's URL."""
+def stored_sms(env, channel, sender, body, sid):
+    """A Twilio SMS webhook as the controller stores it before processing (a cc.webhook.event, `received`)."""
     from odoo.addons.cc_omnichannel.tools.signatures import twilio_signature  # noqa: PLC0415 - once Odoo is set up
 
     form = {"MessageSid": sid, "SmsSid": sid, "AccountSid": "AC" + "0" * 32, "From": sender, "To": SMS_NUMBER,
             "Body": body, "NumMedia": "0", "SmsStatus": "received", "ApiVersion": "2010-04-01"}  # fmt: skip
-    url = channel.webhook_url
-    headers = {
-        "content-type": "application/x-www-form-urlencoded",
-        "x-twilio-signature": twilio_signature(url, form, secret),
-    }
-    return {"method": "POST", "url": url, "headers": headers, "body": urlencode(form).encode()}
+    signature = twilio_signature(channel.webhook_url, form, channel.signing_secret)
+    event = env["cc.webhook.event"].create({
+        "channel_id": channel.id, "provider": channel.provider, "http_method": "POST", "url": channel.webhook_url,
+        "content_type": "application/x-www-form-urlencoded",
+        "headers": json.dumps({"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}),
+        "body": urlencode(form),
+    })  # fmt: skip
+    env.flush_all()
+    return event
 
 
 def upsell(env, sms_channel_id, partner_id, customers, contacts, rules, blocks, big_contacts, seed):
-    """One inbound SMS webhook (stored, verified, processed: a ticket, routing, the upsell rules), in process and
-    rolled back, from `contacts` different customers with no active inbound rule and as many with `rules` of
-    them, in alternating blocks; each after an emptied ORM cache and ended by flushing the transaction and its
-    pre-commit hooks, as a request's commit does. `cc.upsell.rule.evaluate` is timed on its own too.
-    Then `big_contacts` webhooks from Bea Big (35,000 contacts in her history) with the rules active."""
+    """The processing of one stored inbound SMS (`cc.inbound.processor.process_event`, as the background job
+    runs it: parsed, customer found, a ticket, routing, the upsell rules), in process and rolled back, from
+    `contacts` different customers with no active inbound rule and as many with `rules` of them, in
+    alternating blocks; each stored beforehand (untimed), then processed after an emptied ORM cache and ended
+    by flushing the transaction and its pre-commit hooks, as the job's commit does.
+    `cc.upsell.rule.evaluate` is timed on its own too. Then `big_contacts` SMS from Bea Big (35,000 contacts
+    in her history) with the rules active."""
     rng = random.Random(seed)
     company = env.ref("base.main_company")
     channel = env["cc.channel"].browse(sms_channel_id)
-    secret = channel.signing_secret
     Processor = env["cc.inbound.processor"]
     created = upsell_rules(env, company, rules, seed)
     env.flush_all()
 
-    def set_active(active):
-        env.cr.execute(SQL("UPDATE cc_upsell_rule SET active = %s WHERE id = ANY(%s)", active, created.ids))
+    def set_active(active):  # as a manager would (through the ORM, which refreshes the rules' cache)
+        created.write({"active": active})
+        env.flush_all()
         env.invalidate_all()
 
     evaluations = []
@@ -940,13 +945,13 @@ def upsell(env, sms_channel_id, partner_id, customers, contacts, rules, blocks, 
     def one(sender, body, active_rules):
         nonlocal sid
         sid += 1
-        request_data = sms_webhook(channel, secret, sender, body, f"SMbench{sid:08d}")
+        event = stored_sms(env, channel, sender, body, f"SMbench{sid:08d}")
         env.invalidate_all()
         with QueryMeter(env.cr) as meter:
-            status, _text = Processor.receive(channel, request_data)
-            env.cr.flush()  # what the request's commit does: flush, then the pre-commit hooks
-        if status != 200:
-            raise RuntimeError(f"webhook answered {status}")
+            processed = Processor.process_event(event)
+            env.cr.flush()  # what the job's commit does: flush, then the pre-commit hooks
+        if not processed:
+            raise RuntimeError(f"processing failed: {event.error}")
         seconds, queries, flags = evaluations[-1]
         return {"seconds": meter.seconds, "queries": meter.queries, "evaluate_seconds": seconds,
                 "evaluate_queries": queries, "flags": flags, "rules": active_rules}  # fmt: skip
@@ -979,7 +984,7 @@ def upsell(env, sms_channel_id, partner_id, customers, contacts, rules, blocks, 
             if flagged
             else None,
             "evaluate_queries_no_flag_median": median([run["evaluate_queries"] for run in quiet]),
-            "webhook_ms": latency_summary_ms([run["seconds"] for run in runs]),
+            "processing_ms": latency_summary_ms([run["seconds"] for run in runs]),
             "evaluate_ms": latency_summary_ms([run["evaluate_seconds"] for run in runs]),
             "queries_median": median([run["queries"] for run in runs]),
             "evaluate_queries_median": median([run["evaluate_queries"] for run in runs]),
@@ -992,8 +997,8 @@ def upsell(env, sms_channel_id, partner_id, customers, contacts, rules, blocks, 
         "without_rules": without,
         "with_rules": with_rules,
         "added_ms": {
-            "webhook_median": round(with_rules["webhook_ms"]["p50"] - without["webhook_ms"]["p50"], 2),
-            "webhook_mean": round(with_rules["webhook_ms"]["mean"] - without["webhook_ms"]["mean"], 2),
+            "processing_median": round(with_rules["processing_ms"]["p50"] - without["processing_ms"]["p50"], 2),
+            "processing_mean": round(with_rules["processing_ms"]["mean"] - without["processing_ms"]["mean"], 2),
             "evaluate_median": round(with_rules["evaluate_ms"]["p50"] - without["evaluate_ms"]["p50"], 2),
             "evaluate_mean": round(with_rules["evaluate_ms"]["mean"] - without["evaluate_ms"]["mean"], 2),
             "evaluate_p95": round(with_rules["evaluate_ms"]["p95"] - without["evaluate_ms"]["p95"], 2),
@@ -1004,7 +1009,7 @@ def upsell(env, sms_channel_id, partner_id, customers, contacts, rules, blocks, 
 
 
 def profile_upsell(env, sms_channel_id, partner_id, customers, rules, contacts, big_contacts, seed, top=25):
-    """cProfile of `cc.upsell.rule.evaluate` alone with `rules` active rules, over `contacts` webhooks from
+    """cProfile of `cc.upsell.rule.evaluate` alone with `rules` active rules, over `contacts` stored SMS from
     customers and `big_contacts` from Bea Big: one profile for the calls that raised no prompt, one for those
     that did, one for Bea's."""
     rng = random.Random(seed + 1)
@@ -1028,9 +1033,9 @@ def profile_upsell(env, sms_channel_id, partner_id, customers, rules, contacts, 
     with patch.object(Rule, "evaluate", profiled_evaluate):
         for n, sender in enumerate(senders):
             bucket["name"] = "Bea Big" if n >= contacts else None
-            data = sms_webhook(channel, channel.signing_secret, sender, rng.choice(BODIES), f"SMprof{n:06d}")
+            event = stored_sms(env, channel, sender, rng.choice(BODIES), f"SMprof{n:06d}")
             env.invalidate_all()
-            env["cc.inbound.processor"].receive(channel, data)
+            env["cc.inbound.processor"].process_event(event)
             env.cr.flush()
     text = io.StringIO()
     for name, profiles in buckets.items():

@@ -13,4 +13,5 @@ from . import cc_webhook_event
 from . import crm_lead
 from . import helpdesk_ticket
 from . import helpdesk_ticket_team
+from . import mail_message
 from . import res_partner

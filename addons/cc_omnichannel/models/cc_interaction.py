@@ -70,6 +70,11 @@ class CcInteraction(models.Model):
         "UNIQUE(channel_id, external_id)", "The provider already delivered this message on this channel."
     )
     _partner_received_idx = models.Index("(partner_id, received_at DESC, id DESC) WHERE partner_id IS NOT NULL")
+    # A customer's timeline (cc.timeline.item), newest first, to the second: read from the index.
+    _timeline_idx = models.Index("(partner_id, date_trunc('second', received_at), id) WHERE partner_id IS NOT NULL")
+    # The timeline leaves out a ticket's or lead's messages that an interaction already stands for.
+    _ticket_external_idx = models.Index("(ticket_id, external_id) WHERE ticket_id IS NOT NULL")
+    _lead_external_idx = models.Index("(lead_id, external_id) WHERE lead_id IS NOT NULL")
     _durations_positive = models.Constraint(
         "CHECK(wait_seconds >= 0 AND talk_seconds >= 0)", "Durations cannot be negative."
     )

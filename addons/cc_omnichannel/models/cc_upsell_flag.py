@@ -57,7 +57,7 @@ class CcUpsellFlag(models.Model):
     _one_open_flag_per_rule = models.UniqueIndex(
         "(partner_id, rule_id) WHERE state = 'open'", "This customer already has an open prompt from this rule."
     )
-    _partner_date_idx = models.Index("(partner_id, create_date DESC)")
+    _timeline_idx = models.Index("(partner_id, date_trunc('second', create_date), id)")  # a customer's timeline
 
     @api.model
     def open_flags_by_customer(self, partners):
@@ -78,31 +78,52 @@ class CcUpsellFlag(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         flags = super().create(vals_list)
-        for flag in flags.filtered("user_id"):
-            flag.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=flag.user_id.id,
-                summary=self.env._(
-                    "Upsell: %(offer)s for %(customer)s", offer=flag.offer, customer=flag.partner_id.name
-                ),
-            )
+        # Each salesperson gets a to-do: all in one create, which notifies and subscribes them in batches.
+        to_do = flags.filtered("user_id")
+        if not to_do:
+            return flags
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "activity_type_id": todo.id,
+                    "summary": self.env._(
+                        "Upsell: %(offer)s for %(customer)s", offer=flag.offer, customer=flag.partner_id.name
+                    ),
+                    "note": todo.default_note,
+                    "automated": True,
+                    "date_deadline": fields.Date.context_today(flag),
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": flag.id,
+                    "user_id": flag.user_id.id,
+                }
+                for flag in to_do
+            ]
+        )
         return flags
 
     @api.model
     def raise_for(self, rules, partner, interaction=None, ticket=None):
         """Create one open flag per rule for `partner`; each salesperson gets a to-do."""
+        if not rules:
+            return self
         ticket = ticket or (interaction.ticket_id if interaction else self.env["helpdesk.ticket"])
-        return self.sudo().create(
-            [  # sudo: raised by the contact center's own processing, not by a user
-                {
-                    "partner_id": partner.id,
-                    "rule_id": rule.id,
-                    "company_id": rule.company_id.id,
-                    "interaction_id": interaction.id if interaction else False,
-                    "ticket_id": ticket.id,
-                }
-                for rule in rules
-            ]
+        # Raised by the processing, not by someone: no "created" note and no follower for it, the to-do says it.
+        return (
+            self.sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                [  # sudo: raised by the contact center's own processing, not by a user
+                    {
+                        "partner_id": partner.id,
+                        "rule_id": rule.id,
+                        "company_id": rule.company_id.id,
+                        "interaction_id": interaction.id if interaction else False,
+                        "ticket_id": ticket.id,
+                    }
+                    for rule in rules
+                ]
+            )
         )
 
     def action_accept(self):

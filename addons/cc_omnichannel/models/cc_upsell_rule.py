@@ -1,9 +1,11 @@
-import re
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.fields import Domain
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
+
+from ..tools.upsell import CompiledRule, contact_windows, keyword_pattern
 
 UPSELL_TRIGGERS = [
     ("inbound", "An inbound contact"),
@@ -52,87 +54,122 @@ class CcUpsellRule(models.Model):
         for rule in self:
             rule.flag_count = counts.get(rule, 0)
 
-    def _keyword_pattern(self):
-        words = [word.strip() for word in (self.keywords or "").split(",") if word.strip()]
-        return re.compile("|".join(rf"\b{re.escape(word)}\b" for word in words), re.IGNORECASE) if words else None
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # the compiled rules
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache("trigger", "company_id")
+    def _compiled_rules(self, trigger, company_id):
+        """The company's active rules of `trigger`, in order, as plain data: read once, not on every contact."""
+        rules = self.sudo().search(  # sudo: the rules apply whoever's action triggers them
+            [("trigger", "=", trigger), ("company_id", "=", company_id)]
+        )
+        partners = self.env["res.partner"].sudo()  # sudo: which customers qualify, whoever may read them
+        return tuple(
+            CompiledRule(
+                id=rule.id,
+                channel_codes=frozenset(rule.channel_types.mapped("code")),
+                pattern=keyword_pattern(rule.keywords),
+                min_contacts=rule.min_contacts,
+                window_days=rule.window_days,
+                cooldown_days=rule.cooldown_days,
+                customers=None
+                if not rule.partner_domain or rule.partner_domain == "[]"
+                else self._customers_sql(partners._search(Domain(safe_eval(rule.partner_domain)), active_test=False)),
+            )
+            for rule in rules
+        )
+
+    def _customers_sql(self, query):
+        """(FROM, id column, WHERE) of the partners of `query`: SQL to keep, not the Query (bound to an env)."""
+        if query.is_empty():
+            return SQL.identifier(query.table), SQL.identifier(query.table, "id"), SQL("FALSE")
+        return query.from_clause, SQL.identifier(query.table, "id"), query.where_clause or SQL("TRUE")
 
     @api.model
     def evaluate(self, trigger, partner, company, interaction=None, ticket=None):
         """Raise a flag for each rule of `trigger` this customer now matches; return the new flags.
 
-        A few queries whatever the number of rules: the rules, the customer's recent contacts, their recent
-        flags; conditions on the message and the customer are checked on those in memory.
+        The message (channel, keywords) is checked on the cached rules first: most contacts end there,
+        without a query. For the rules left, one query reads the customer's recent prompts, contact counts
+        and which customer conditions they meet.
         """
         partner = partner.commercial_partner_id if partner else partner
+        flags = self.env["cc.upsell.flag"]
         if not partner:
-            return self.env["cc.upsell.flag"]
-        rules = self.search([("trigger", "=", trigger), ("company_id", "=", company.id)])
-        if interaction:
-            rules = rules.filtered(
-                lambda rule: not rule.channel_types or interaction.channel_type in rule.channel_types.mapped("code")
-            )
+            return flags
+        channel_type = interaction.channel_type if interaction else None
+        text = interaction.body if interaction else ""
+        rules = [rule for rule in self._compiled_rules(trigger, company.id) if rule.matches_message(channel_type, text)]
         if not rules:
-            return self.env["cc.upsell.flag"]
-        now = fields.Datetime.now()
-        contact_dates = self._recent_contact_dates(partner, now - timedelta(days=max(rules.mapped("window_days"))))
-        blocked = self._rules_blocked_for(partner, rules, now)
-        text = (interaction.body if interaction else "") or ""
-        matching = rules.filtered(
-            lambda rule: (
-                rule not in blocked
-                and rule._matches_text(text)
-                and rule._matches_contacts(contact_dates, now)
-                and rule._matches_partner(partner)
+            return flags
+        blocked, contacts_within, qualified = self._customer_history(partner, rules, fields.Datetime.now())
+        matching = [
+            rule
+            for rule in rules
+            if rule.id not in blocked
+            and rule.matches_contacts(contacts_within)
+            and (rule.customers is None or rule.id in qualified)
+        ]
+        return flags.raise_for(
+            self.browse(rule.id for rule in matching), partner, interaction=interaction, ticket=ticket
+        )
+
+    def _customer_history(self, partner, rules, now):
+        """For these rules and this customer (a commercial partner), in one query: the ids of the rules
+        blocked by a prompt (open, or raised within the rule's cool-down); {days: inbound contacts of the
+        customer's people within that many days} for the windows the rules count over, counted up to the
+        largest minimum asked (enough to compare); the ids of the rules whose customer condition it meets."""
+        self.env["cc.upsell.flag"].flush_model(["partner_id", "rule_id", "state", "create_date"])
+        self.env["cc.interaction"].flush_model(["partner_id", "direction", "received_at"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        # Raw SQL: prompts and contacts count whoever's team or rep they belong to.
+        windows = contact_windows(rules)
+        counts = [
+            SQL(
+                "(SELECT count(*) FROM (SELECT 1 FROM cc_interaction WHERE direction = 'inbound'"
+                " AND received_at >= %s AND partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = %s)"
+                " LIMIT %s) AS contact)",
+                now - timedelta(days=days),
+                partner.id,
+                max(rule.min_contacts for rule in rules if rule.min_contacts and rule.window_days == days),
+            )
+            for days in windows
+        ]
+        conditional = [rule for rule in rules if rule.customers is not None]
+        qualifies = [  # a lookup of this one customer, not a list of all who qualify
+            SQL("EXISTS(SELECT 1 FROM %s WHERE %s = %s AND %s)", from_clause, id_column, partner.id, where_clause)
+            for from_clause, id_column, where_clause in (rule.customers for rule in conditional)
+        ]
+        cooldowns = SQL(", ").join(SQL("(%s, %s)", rule.id, rule.cooldown_days) for rule in rules)
+        [row] = self.env.execute_query(
+            SQL(
+                "SELECT ARRAY(SELECT flag.rule_id FROM cc_upsell_flag flag"
+                " JOIN (VALUES %s) AS rule(id, cooldown_days) ON rule.id = flag.rule_id"
+                " WHERE flag.partner_id = %s"
+                " AND (flag.state = 'open' OR flag.create_date >= %s - rule.cooldown_days * interval '1 day'))%s",
+                cooldowns,
+                partner.id,
+                now,
+                SQL("").join(SQL(", %s", column) for column in counts + qualifies),
             )
         )
-        return self.env["cc.upsell.flag"].raise_for(matching, partner, interaction=interaction, ticket=ticket)
-
-    def _matches_text(self, text):
-        pattern = self._keyword_pattern()
-        return not pattern or bool(pattern.search(text))
-
-    def _matches_contacts(self, contact_dates, now):
-        if not self.min_contacts:
-            return True
-        since = now - timedelta(days=self.window_days)
-        return sum(1 for date in contact_dates if date >= since) >= self.min_contacts
-
-    def _matches_partner(self, partner):
-        if not self.partner_domain or self.partner_domain == "[]":
-            return True
-        return bool(partner.filtered_domain(Domain(safe_eval(self.partner_domain))))
-
-    def _recent_contact_dates(self, partner, since):
+        blocked, counted, met = row[0], row[1 : 1 + len(counts)], row[1 + len(counts) :]
         return (
-            self.env["cc.interaction"]
-            .sudo()
-            .search_fetch(  # sudo: counting, whoever's team had the contacts
-                [("partner_id", "child_of", partner.id), ("direction", "=", "inbound"), ("received_at", ">=", since)],
-                ["received_at"],
-            )
-            .mapped("received_at")
+            set(blocked),
+            dict(zip(windows, counted, strict=True)),
+            {rule.id for rule, yes in zip(conditional, met, strict=True) if yes},
         )
-
-    def _rules_blocked_for(self, partner, rules, now):
-        """Rules with an open flag for this customer, or one raised within their cool-down."""
-        since = now - timedelta(days=max(rules.mapped("cooldown_days")))
-        flags = (
-            self.env["cc.upsell.flag"]
-            .sudo()
-            .search_fetch(  # sudo: the cool-down spans every rep's flags
-                [
-                    ("partner_id", "=", partner.id),
-                    ("rule_id", "in", rules.ids),
-                    "|",
-                    ("state", "=", "open"),
-                    ("create_date", ">=", since),
-                ],
-                ["rule_id", "state", "create_date"],
-            )
-        )
-        return flags.filtered(
-            lambda flag: flag.state == "open" or flag.create_date >= now - timedelta(days=flag.rule_id.cooldown_days)
-        ).rule_id
 
     def action_open_flags(self):
         self.ensure_one()

@@ -6,7 +6,14 @@ class CrmLead(models.Model):
 
     cc_upsell_flag_id = fields.Many2one("cc.upsell.flag", string="Upsell Prompt", readonly=True, index="btree_not_null")
 
-    _cc_partner_date_idx = models.Index("(partner_id, create_date DESC) WHERE partner_id IS NOT NULL")
+    # A customer's timeline (cc.timeline.item): created and won or lost, newest first, read from the index.
+    _cc_timeline_created_idx = models.Index(
+        "(partner_id, date_trunc('second', create_date), id) WHERE partner_id IS NOT NULL"
+    )
+    _cc_timeline_closed_idx = models.Index(
+        "(partner_id, date_trunc('second', date_closed), id)"
+        " WHERE partner_id IS NOT NULL AND won_status IN ('won', 'lost') AND date_closed IS NOT NULL"
+    )
 
     def write(self, vals):
         result = super().write(vals)

@@ -24,7 +24,13 @@ class HelpdeskTicket(models.Model):
         help="Open prompts for this customer: what the agent can propose.",
     )
 
-    _cc_partner_date_idx = models.Index("(partner_id, create_date DESC) WHERE partner_id IS NOT NULL")
+    # A customer's timeline (cc.timeline.item): opened and solved, newest first, read from the index.
+    _cc_timeline_opened_idx = models.Index(
+        "(partner_id, date_trunc('second', create_date), id) WHERE partner_id IS NOT NULL"
+    )
+    _cc_timeline_solved_idx = models.Index(
+        "(partner_id, date_trunc('second', closed_date), id) WHERE partner_id IS NOT NULL AND closed_date IS NOT NULL"
+    )
 
     @api.depends("partner_id")
     def _compute_cc_upsell_flag_ids(self):

@@ -7,6 +7,8 @@ from . import test_timeline
 from . import test_tools_identity
 from . import test_tools_payloads
 from . import test_tools_signatures
+from . import test_tools_timeline
+from . import test_tools_upsell
 from . import test_ui
 from . import test_upsell
 from . import test_webhook_meta

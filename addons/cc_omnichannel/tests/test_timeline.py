@@ -303,6 +303,59 @@ class TestTimeline(TimelineCase):
         self.assertEqual(self.read_all(self.carla, page_size=1), full)
         self.assertEqual(self.read_all(self.carla, page_size=2), full)
 
+    def test_paging_across_sources_at_the_same_second(self):
+        """Six items of five sources in one second (different microseconds): each source pages on its own,
+        the page keeps their order by id, and agrees with searching the view."""
+        moment = datetime(2025, 3, 6, 8, 0, 0)
+        self.move(
+            [
+                (self.sms_in, "received_at", moment.replace(microsecond=900000)),
+                (self.ticket, "create_date", moment.replace(microsecond=100000)),
+                (self.lead, "create_date", moment.replace(microsecond=500000)),
+                (self.lead, "date_closed", moment.replace(microsecond=700000)),
+                (self.mail_ticket, "closed_date", moment),
+                (self.reply, "date", moment.replace(microsecond=300000)),
+            ]
+        )
+        full = self.read_all(self.carla, page_size=100)
+        same_second = [item for item in full if item["date"] == moment]
+        self.assertEqual(
+            {(item["kind"], item["res_id"]) for item in same_second},
+            {
+                ("interaction", self.sms_in.id),
+                ("ticket", self.ticket.id),  # opened
+                ("lead", self.lead.id),  # created and won: two items
+                ("ticket", self.mail_ticket.id),  # solved
+                ("message", self.mail_ticket.id),  # the agent's reply
+            },
+        )
+        self.assertEqual(len(same_second), 6)
+        self.assertEqual([item["id"] for item in same_second], sorted((i["id"] for i in same_second), reverse=True))
+        for page_size in (1, 2, 3):
+            self.assertEqual(self.read_all(self.carla, page_size=page_size), full)
+        self.assertEqual(
+            [(item["id"], item["date"]) for item in full],
+            [
+                (item["id"], item["date"])
+                for item in self.Item.search_read(
+                    [("partner_id", "=", self.carla.id)], ["date"], order="date desc, id desc"
+                )
+            ],
+        )
+
+    def test_the_page_and_the_view_agree_for_each_user(self):
+        """timeline_page and search_read build their SQL apart: for a team agent, a sales rep and the
+        administrator they show the same items in the same order."""
+        rep = new_test_user(self.env, "cc_rep", groups="sales_team.group_sale_salesman")
+        for user in (self.agent, rep, self.env.ref("base.user_admin")):
+            with self.subTest(user=user.login):
+                view = self.Item.with_user(user).search_read(
+                    [("commercial_partner_id", "=", self.acme.id)], ["date"], order="date desc, id desc"
+                )
+                page = self.read_all(self.carla, user, page_size=4, whole_company=True)
+                self.assertTrue(page)
+                self.assertEqual([(i["id"], i["date"]) for i in page], [(i["id"], i["date"]) for i in view])
+
     def test_filters_channel_kind_and_search(self):
         def keys(**kwargs):
             return [(i["kind"], i["channel_type"], i["res_id"]) for i in self.read_all(self.carla, **kwargs)]

@@ -149,6 +149,37 @@ class TestUpsell(WebhookCase):
         self.text_in("SM111", "slow", sender="+32470555444")
         self.assertEqual(len(self.flags()), 1)
 
+    def test_rule_changes_apply_to_the_next_contact(self):
+        """The rules are read once and kept: archiving, rewording or adding one shows on the next contact."""
+        self.rule.active = False
+        self.text_in("SM120", "slow")
+        self.assertFalse(self.flags(), "archived")
+        self.rule.write({"active": True, "keywords": "router"})
+        self.text_in("SM121", "still slow")
+        self.assertFalse(self.flags(), "no longer its word")
+        self.text_in("SM122", "the router is slow")
+        self.assertEqual(len(self.flags()), 1)
+        tv = self.env["cc.upsell.rule"].create({"name": "TV", "keywords": "football", "offer": "TV bundle"})
+        self.text_in("SM123", "Can I watch football?", sender="+32470555111")
+        self.assertEqual(self.env["cc.upsell.flag"].search([("rule_id", "=", tv.id)]).offer, "TV bundle")
+
+    def test_contacts_of_the_whole_customer_count(self):
+        """A company's people reach us from their own numbers: the minimum counts all their contacts."""
+        acme = self.env["res.partner"].create({"name": "Acme", "is_company": True})
+        for name, phone in (("Ann", "+32470600001"), ("Bert", "+32470600002")):
+            person = self.env["res.partner"].create({"name": name, "parent_id": acme.id, "phone": phone})
+            self.env["cc.identity"].create(
+                {"partner_id": person.id, "kind": "phone", "value": phone, "company_id": self.company.id}
+            )
+        self.rule.write({"min_contacts": 2, "window_days": 7, "partner_domain": "[('is_company', '=', True)]"})
+        self.text_in("SM130", "slow", sender="+32470600001")
+        self.assertFalse(self.flags(), "one contact so far")
+        self.text_in("SM131", "slow here too", sender="+32470600002")
+        self.assertEqual(self.flags().partner_id, acme, "the second contact of Acme's people: Acme is prompted")
+        self.text_in("SM132", "slow", sender="+32470111999")
+        self.text_in("SM133", "slow", sender="+32470111999")
+        self.assertEqual(len(self.flags()), 1, "a private customer is not a company: the rule's customers")
+
     def test_ticket_solved_trigger(self):
         rule = self.env["cc.upsell.rule"].create(
             {

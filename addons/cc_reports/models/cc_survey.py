@@ -43,7 +43,9 @@ class CcSurvey(models.Model):
     url = fields.Char(compute="_compute_url", groups="base.group_system")
 
     _token_unique = models.Constraint("UNIQUE(token)", "A survey token must be unique.")
-    _partner_date_idx = models.Index("(partner_id, answered_at DESC) WHERE state = 'answered'")
+    _timeline_idx = models.Index(  # a customer's timeline (cc.timeline.item)
+        "(partner_id, date_trunc('second', answered_at), id) WHERE state = 'answered' AND partner_id IS NOT NULL"
+    )
 
     @api.depends("token")
     def _compute_url(self):

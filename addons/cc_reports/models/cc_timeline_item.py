@@ -1,5 +1,7 @@
 from odoo import models
 
+from odoo.addons.cc_omnichannel.tools.timeline import TimelineBranch
+
 
 class CcTimelineItem(models.Model):
     _inherit = "cc.timeline.item"
@@ -7,10 +9,16 @@ class CcTimelineItem(models.Model):
     def _timeline_branches(self):
         return [
             *super()._timeline_branches(),
-            """SELECT s.id * 16 + 11, s.partner_id, s.answered_at, 'survey', NULL, 'inbound', NULL, 'cc.survey', s.id,
-                      concat(upper(s.kind), ' ', s.score), s.comment, s.company_id
-                 FROM cc_survey s WHERE s.state = 'answered' AND s.partner_id IS NOT NULL""",
+            TimelineBranch(
+                slot=11,
+                model="cc.survey",
+                kind="survey",
+                key="cc_survey.id",
+                partner="cc_survey.partner_id",
+                date="cc_survey.answered_at",
+                direction="'inbound'",
+                title="concat(upper(cc_survey.kind), ' ', cc_survey.score)",
+                summary="cc_survey.comment",
+                where="cc_survey.state = 'answered' AND cc_survey.partner_id IS NOT NULL",
+            ),
         ]
-
-    def _source_models(self):
-        return [*super()._source_models(), "cc.survey"]

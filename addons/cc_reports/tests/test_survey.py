@@ -1,9 +1,9 @@
 import re
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, TransactionCase, freeze_time, tagged
+from odoo.tests import HttpCase, TransactionCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.cc_omnichannel.tests.fake_provider import FakeProvider
@@ -182,6 +182,31 @@ class TestSurveySending(ReportsCase, TransactionCase):
         page = self.env["cc.timeline.item"].timeline_page(self.carl.id, kinds=["survey"])
         self.assertEqual([item["title"] for item in page["items"]], ["CSAT 4"])
         self.assertFalse(ticket.activity_ids, "a good score needs no call back")
+
+    def test_timeline_shows_surveys_to_who_may_read_them(self):
+        """cc_reports adds the survey branch to cc_omnichannel's timeline: its items follow cc.survey's access."""
+        ticket = self.ticket(self.carl, self.team_a, self.alice, self.voice)
+        self.solve(ticket, at(2, 12))
+        self.answer(self.surveys(ticket), 5, "Great")
+        rep = new_test_user(self.env, "ccr_rep", groups="sales_team.group_sale_salesman")  # no access to surveys
+        other_company = self.env["res.company"].create({"name": "Other Telecom"})
+        foreign_agent = new_test_user(
+            self.env,
+            "ccr_foreign",
+            groups="cc_omnichannel.group_cc_agent",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        Item = self.env["cc.timeline.item"]
+
+        def surveys_seen(user):
+            page = Item.with_user(user).timeline_page(self.carl.id, whole_company=True)
+            searched = Item.with_user(user).search_read([("partner_id", "=", self.carl.id), ("kind", "=", "survey")])
+            return [i["title"] for i in page["items"] if i["kind"] == "survey"], [i["title"] for i in searched]
+
+        self.assertEqual(surveys_seen(self.alice), (["CSAT 5"], ["CSAT 5"]))
+        self.assertEqual(surveys_seen(rep), ([], []))
+        self.assertEqual(surveys_seen(foreign_agent), ([], []))
 
     def test_low_score_gives_the_team_leader_a_todo(self):
         ticket = self.ticket(self.carl, self.team_a, self.alice, self.voice)
