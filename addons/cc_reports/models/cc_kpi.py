@@ -9,6 +9,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools import kpi
+from .cc_kpi_hourly import SUMMED_FIELDS
 
 DIMENSIONS = ("channel_type", "team_id", "user_id", "company_id")
 GRANULARITIES = ("day", "week", "month")
@@ -28,17 +29,6 @@ CONTRACT_KEYS = (
     "upsell_revenue",
 )
 
-TOTAL_FIELDS = (
-    "handled",
-    "abandoned",
-    "short_abandoned",
-    "handle_seconds",
-    "answered_with_wait",
-    "wait_seconds",
-    "answered_within",
-    "abandoned_within",
-)
-
 # How each source reaches the dimensions and its date, in SQL; aliases are those of the sources' FROM clauses.
 TICKET_DIMENSIONS = {
     "channel_type": "ch.channel_type",
@@ -48,11 +38,9 @@ TICKET_DIMENSIONS = {
 }
 SOURCES = {
     "resolutions": (
-        TICKET_DIMENSIONS,
-        "t.closed_date",
-        """FROM helpdesk_ticket t
-           JOIN res_partner tp ON tp.id = t.partner_id
-      LEFT JOIN cc_channel ch ON ch.id = t.cc_channel_id""",
+        {name: f"r.{name}" for name in DIMENSIONS},
+        "r.closed_date",
+        "FROM cc_kpi_resolution r",
     ),
     "surveys": (
         {
@@ -64,13 +52,7 @@ SOURCES = {
         "s.answered_at",
         "FROM cc_survey s LEFT JOIN helpdesk_ticket t ON t.id = s.ticket_id",
     ),
-    "timers": (
-        TICKET_DIMENSIONS,
-        "COALESCE(tm.reached_at, tm.deadline)",
-        """FROM cc_sla_timer tm
-           JOIN helpdesk_ticket t ON t.id = tm.ticket_id
-      LEFT JOIN cc_channel ch ON ch.id = t.cc_channel_id""",
-    ),
+    "timers": ({name: f"tm.{name}" for name in DIMENSIONS}, "tm.date", "FROM cc_kpi_sla_outcome tm"),
     "backlog": (
         TICKET_DIMENSIONS,
         None,
@@ -94,6 +76,10 @@ SOURCES = {
 }
 
 
+# What compute() reads besides the contacts, each a method _<name>.
+SOURCE_NAMES = ("fcr", "surveys", "sla", "backlog", "upsell")
+
+
 class CcKpi(models.AbstractModel):
     """The contact-center KPIs, computed with the industry's definitions (cc_reports/tools/kpi.py)."""
 
@@ -111,6 +97,11 @@ class CcKpi(models.AbstractModel):
         `domain` filters the contacts; its conditions on the four dimensions filter the other sources too.
         What a user sees is limited to their role: agents their own figures, supervisors their teams'.
         """
+        self.env["cc.kpi.contact"].refresh()
+        return self._compute(date_from, date_to, domain, groupby)
+
+    def _compute(self, date_from, date_to, domain=None, groupby=None, sources=SOURCE_NAMES):
+        """compute() on the facts as they are (no refresh), the contacts' figures and those of `sources` only."""
         groupby = list(groupby or [])
         self._check_groupby(groupby)
         date_from, date_to = fields.Datetime.to_datetime(date_from), fields.Datetime.to_datetime(date_to)
@@ -119,8 +110,8 @@ class CcKpi(models.AbstractModel):
         groups = defaultdict(dict)
         for key, figures in self._contact_figures(date_from, date_to, domain, groupby, settings).items():
             groups[key].update(figures)
-        for compute_source in (self._fcr, self._surveys, self._sla, self._backlog, self._upsell):
-            for key, figures in compute_source(date_from, date_to, groupby, filters, settings).items():
+        for source in sources:
+            for key, figures in getattr(self, f"_{source}")(date_from, date_to, groupby, filters, settings).items():
                 groups[key].update(figures)
         return [self._row(key, groupby, groups[key]) for key in sorted(groups, key=_sort_key)]
 
@@ -166,22 +157,50 @@ class CcKpi(models.AbstractModel):
     # --- contacts: the fact table, through _read_group --------------------------------------------------
 
     def _contact_figures(self, date_from, date_to, domain, groupby, settings):
-        facts = self.env["cc.kpi.contact"]
-        facts.refresh()
         scope = [Domain(name, "in", list(ids)) for name, ids in self._scope().items()]
-        full_domain = Domain.AND([[("date", ">=", date_from), ("date", "<", date_to)], domain or [], *scope])
-        totals = defaultdict(lambda: [0] * len(TOTAL_FIELDS))
+        conditions = Domain.AND([domain or [], *scope])
+        totals = defaultdict(lambda: [0] * len(SUMMED_FIELDS))
         read_groupby = [_fact_groupby(spec) for spec in groupby]
-        for row in facts._read_group(full_domain, read_groupby, [f"{name}:sum" for name in TOTAL_FIELDS]):
-            key = tuple(_period_key(spec, value) for spec, value in zip(groupby, row[: len(groupby)], strict=True))
-            sums = totals[key]
-            for index, value in enumerate(row[len(groupby) :]):
-                sums[index] += value or 0
+        aggregates = [f"{name}:sum" for name in SUMMED_FIELDS]
+        for model, periods in self._contact_sources(date_from, date_to, domain, groupby):
+            in_periods = Domain.OR([Domain("date", ">=", start) & Domain("date", "<", end) for start, end in periods])
+            for row in self.env[model]._read_group(in_periods & conditions, read_groupby, aggregates):
+                key = tuple(_period_key(spec, value) for spec, value in zip(groupby, row[: len(groupby)], strict=True))
+                sums = totals[key]
+                for index, value in enumerate(row[len(groupby) :]):
+                    sums[index] += value or 0
         figures = {}
         for key, sums in totals.items():
             figures[key] = kpi.contact_kpis(kpi.ContactTotals(*sums), settings)
             figures[key]["service_level_met"] = kpi.service_level_met(figures[key]["service_level"], settings)
         return figures
+
+    def _contact_sources(self, date_from, date_to, domain, groupby):
+        """[(model, [(start, end), ...])]: where the contact sums of [date_from, date_to) are read.
+
+        The hourly sums for the whole hours, the contact rows for the minutes before the first one and after the
+        last one. The contact rows alone when the hourly sums cannot answer: a domain on anything but the four
+        dimensions, days cut in a time zone whose offset is not a whole number of hours, no whole hour.
+        """
+        whole = [(date_from, date_to)]
+        first_hour = date_from.replace(minute=0, second=0, microsecond=0)
+        first_hour += timedelta(hours=1) if first_hour < date_from else timedelta()
+        last_hour = date_to.replace(minute=0, second=0, microsecond=0)
+        if first_hour >= last_hour or any(
+            condition.field_expr not in DIMENSIONS for condition in Domain(domain or []).iter_conditions()
+        ):
+            return [("cc.kpi.contact", whole)]
+        if any(spec.startswith("date") for spec in groupby):
+            tz = pytz.timezone(
+                self.env.context.get("tz") if self.env.context.get("tz") in pytz.all_timezones_set else "UTC"
+            )
+            if any(
+                pytz.utc.localize(moment).astimezone(tz).utcoffset() % timedelta(hours=1)
+                for moment in (date_from, date_to)
+            ):
+                return [("cc.kpi.contact", whole)]
+        edges = [(start, end) for start, end in ((date_from, first_hour), (last_hour, date_to)) if start < end]
+        return [("cc.kpi.hourly", [(first_hour, last_hour)])] + ([("cc.kpi.contact", edges)] if edges else [])
 
     # --- the other sources, one grouped SQL query each ------------------------------------------------------
 
@@ -221,15 +240,14 @@ class CcKpi(models.AbstractModel):
         return SQL(dimensions[name])
 
     def _fcr(self, date_from, date_to, groupby, filters, settings):
-        repeat = SQL(
-            """EXISTS (SELECT 1 FROM cc_interaction i JOIN res_partner ip ON ip.id = i.partner_id
-                        WHERE ip.commercial_partner_id = tp.commercial_partner_id AND i.direction = 'inbound'
-                          AND i.received_at > t.closed_date
-                          AND i.received_at <= t.closed_date + %s * interval '1 day')""",
-            settings.fcr_window_days,
-        )
+        repeat = SQL("r.first_repeat_at <= r.closed_date + %s * interval '1 day'", settings.fcr_window_days)
         rows = self._grouped(
-            "resolutions", SQL("count(*), count(*) FILTER (WHERE NOT %s)", repeat), date_from, date_to, groupby, filters
+            "resolutions",
+            SQL("count(*), count(*) FILTER (WHERE %s IS NOT TRUE)", repeat),
+            date_from,
+            date_to,
+            groupby,
+            filters,
         )
         return {key: {"fcr": kpi.share(resolved_first_time, resolved)} for key, (resolved, resolved_first_time) in rows}
 
@@ -252,20 +270,12 @@ class CcKpi(models.AbstractModel):
         select = SQL(
             """count(*) FILTER (WHERE tm.state = 'met'), count(*) FILTER (WHERE tm.state <> 'met'),
                array_agg(ARRAY[tm.kind, tm.state]),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM tm.reached_at - tm.start_at))
-                   FILTER (WHERE tm.kind = 'first_response' AND tm.reached_at IS NOT NULL),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM tm.reached_at - tm.start_at))
-                   FILTER (WHERE tm.kind = 'first_response' AND tm.reached_at IS NOT NULL)"""
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY tm.reached_seconds)
+                   FILTER (WHERE tm.kind = 'first_response' AND tm.reached_seconds IS NOT NULL),
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY tm.reached_seconds)
+                   FILTER (WHERE tm.kind = 'first_response' AND tm.reached_seconds IS NOT NULL)"""
         )
-        rows = self._grouped(
-            "timers",
-            select,
-            date_from,
-            date_to,
-            groupby,
-            filters,
-            SQL("AND tm.state IN ('met', 'met_late', 'breached')"),
-        )
+        rows = self._grouped("timers", select, date_from, date_to, groupby, filters)
         return {
             key: {
                 "sla_compliance": kpi.sla_compliance_from_counts(met, missed),

@@ -4,6 +4,7 @@ from odoo.tools import SQL
 from odoo.addons.cc_omnichannel.models.cc_channel import CHANNEL_TYPES
 
 WATERMARK_PARAM = "cc_reports.kpi_contact_refreshed_until"
+REFRESH_LOCK = 7_202_611  # an advisory lock: one KPI refresh at a time
 
 
 class CcKpiContact(models.Model):
@@ -39,22 +40,52 @@ class CcKpiContact(models.Model):
 
     @api.model
     def refresh(self, full=False):
-        """Upsert the rows of the inbound interactions written since the last refresh; return how many."""
-        self.env["cc.interaction"].flush_model()
+        """Bring the KPI facts up to date with the interactions and tickets written since the last refresh (every
+        one when `full`): these contact rows, their hourly sums (cc.kpi.hourly), the resolutions' first repeats
+        (cc.kpi.resolution) and the SLA outcomes (cc.kpi.sla.outcome). Return how many contact rows were upserted."""
+        for model in ("cc.interaction", "helpdesk.ticket", "cc.sla.timer"):
+            self.env[model].flush_model()
         # The rows read the companies' thresholds in SQL: a threshold just written must be in the database.
         self.env["res.company"].flush_model(["cc_sl_threshold_seconds", "cc_short_abandon_seconds"])
+        if full:
+            self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s)", REFRESH_LOCK))
+        else:
+            # Another transaction refreshing now would rebuild the same hours: the facts it commits will do.
+            self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", REFRESH_LOCK))
+            if not self.env.cr.fetchone()[0]:
+                return 0
         params = self.env["ir.config_parameter"].sudo()  # sudo: the watermark is technical, not a user setting
         watermark = None if full else params.get_param(WATERMARK_PARAM)
-        self.env.cr.execute(SQL("SELECT max(write_date) FROM cc_interaction"))
+        self.env.cr.execute(
+            SQL(
+                """SELECT GREATEST((SELECT max(write_date) FROM cc_interaction),
+                                   (SELECT max(write_date) FROM helpdesk_ticket),
+                                   (SELECT max(write_date) FROM cc_sla_timer))"""
+            )
+        )
         until = self.env.cr.fetchone()[0]
         if until is None:
             return 0
-        # A transaction that started before the last refresh may commit after it: re-read a margin (upserts
-        # are idempotent) rather than lose its rows.
-        since = SQL("AND i.write_date > %s::timestamp - interval '10 minutes'", watermark) if watermark else SQL()
+        tickets, contacts = _written(SQL("t"), until, watermark), _written(SQL("i"), until, watermark)
+        self.env["cc.kpi.resolution"]._refresh(tickets, contacts)
+        self.env["cc.kpi.sla.outcome"]._refresh(_written(SQL("tm"), until, watermark), tickets)
+        refreshed, hours = self._upsert(contacts)
+        self.env["cc.kpi.hourly"]._rebuild(None if full else hours)
+        params.set_param(WATERMARK_PARAM, fields.Datetime.to_string(until))
+        self.invalidate_model()
+        return refreshed
+
+    def _upsert(self, changed):
+        """Upsert the rows of the inbound interactions of `changed` (an SQL condition on cc_interaction i); return
+        how many, and the hours (UTC) whose sums changed: where the rows were and where they are now."""
         self.env.cr.execute(
             SQL(
                 """
+            WITH previous AS (
+                SELECT date_trunc('hour', k.date) AS hour
+                  FROM cc_kpi_contact k JOIN cc_interaction i ON i.id = k.interaction_id
+                 WHERE %(changed)s
+            ), upserted AS (
             INSERT INTO cc_kpi_contact (interaction_id, date, company_id, channel_type, team_id, user_id, partner_id,
                                         handled, abandoned, short_abandoned, handle_seconds, answered_with_wait,
                                         wait_seconds, answered_within, abandoned_within,
@@ -80,7 +111,7 @@ class CcKpiContact(models.Model):
                              AND COALESCE(i.wait_seconds, EXTRACT(EPOCH FROM i.ended_at - i.received_at)::int)
                                  <= c.cc_short_abandon_seconds AS short
               ) f
-             WHERE i.direction = 'inbound' AND i.write_date <= %(until)s %(since)s
+             WHERE i.direction = 'inbound' AND %(changed)s
                 ON CONFLICT (interaction_id) DO UPDATE SET
                    date = EXCLUDED.date, company_id = EXCLUDED.company_id, channel_type = EXCLUDED.channel_type,
                    team_id = EXCLUDED.team_id, user_id = EXCLUDED.user_id, partner_id = EXCLUDED.partner_id,
@@ -89,17 +120,28 @@ class CcKpiContact(models.Model):
                    answered_with_wait = EXCLUDED.answered_with_wait, wait_seconds = EXCLUDED.wait_seconds,
                    answered_within = EXCLUDED.answered_within, abandoned_within = EXCLUDED.abandoned_within,
                    write_date = EXCLUDED.write_date
+            RETURNING date_trunc('hour', date) AS hour
+            )
+            SELECT (SELECT count(*) FROM upserted),
+                   ARRAY(SELECT hour FROM previous UNION SELECT hour FROM upserted)
             """,
                 uid=self.env.uid,
-                until=until,
-                since=since,
+                changed=changed,
             )
         )
-        refreshed = self.env.cr.rowcount
-        params.set_param(WATERMARK_PARAM, fields.Datetime.to_string(until))
-        self.invalidate_model()
-        return refreshed
+        return self.env.cr.fetchone()
 
     @api.model
     def _cron_refresh(self):
         self.refresh()
+
+
+def _written(alias, until, watermark):
+    """The rows of the table `alias` written up to `until` and, if there was a refresh, since its `watermark`.
+
+    A transaction that started before the last refresh may commit after it: a margin is read again (every
+    refresh step is idempotent) rather than its rows lost."""
+    condition = SQL("%s.write_date <= %s", alias, until)
+    if watermark:
+        condition = SQL("%s AND %s.write_date > %s::timestamp - interval '10 minutes'", condition, alias, watermark)
+    return condition
