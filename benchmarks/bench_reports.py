@@ -89,6 +89,8 @@ def print_diagnostics(facts, measured):
         f"refresh: runs {refresh['all_ms']} ms for {refresh['rows_upserted']} rows; upsert {plan['execution_ms']} ms, "
         f"{plan['top']}; reads: {summarize_scans(plan)} [{plan['file']}]"
     )
+    for statement in refresh["statements_first_run"][:6]:
+        say(f"  {statement['ms']} ms: {statement['query_start']}...")
     for name in ("compute", "dashboard"):
         figures = measured[name]
         sources = ", ".join(

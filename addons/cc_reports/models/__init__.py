@@ -3,9 +3,9 @@ from . import cc_dashboard
 from . import cc_interaction
 from . import cc_kpi
 from . import cc_kpi_contact
-from . import cc_kpi_hourly
-from . import cc_kpi_resolution
 from . import cc_kpi_sla_outcome
+from . import cc_kpi_summary
+from . import cc_kpi_ticket
 from . import cc_sla_timer
 from . import cc_survey
 from . import cc_timeline_item

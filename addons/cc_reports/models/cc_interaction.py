@@ -21,7 +21,7 @@ class CcInteraction(models.Model):
         return result
 
     def unlink(self):
-        # The cascade deletes their contact rows: take them out of the hourly sums and the FCR repeats too.
+        # The cascade deletes their contact rows: take them out of the sums per hour and day and the FCR repeats too.
         self.env.cr.execute(
             SQL(
                 """SELECT date_trunc('hour', k.date), p.commercial_partner_id, k.date
@@ -33,11 +33,11 @@ class CcInteraction(models.Model):
         facts = self.env.cr.fetchall()
         result = super().unlink()
         self.flush_model()
-        self.env["cc.kpi.hourly"]._rebuild({hour for hour, _customer, _date in facts})
+        self.env["cc.kpi.summary"]._rebuild({hour for hour, _customer, _date in facts})
         repeats = [(customer, date) for _hour, customer, date in facts if customer]
         if repeats:
             customers, dates = zip(*repeats, strict=True)
-            self.env["cc.kpi.resolution"]._recompute_repeats(
+            self.env["cc.kpi.ticket"]._recompute_repeats(
                 SQL("SELECT * FROM unnest(%s::int[], %s::timestamp[])", list(customers), list(dates))
             )
         return result

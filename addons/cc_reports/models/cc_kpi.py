@@ -9,7 +9,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools import kpi
-from .cc_kpi_hourly import SUMMED_FIELDS
+from .cc_kpi_summary import SUMMED_FIELDS
 
 DIMENSIONS = ("channel_type", "team_id", "user_id", "company_id")
 GRANULARITIES = ("day", "week", "month")
@@ -30,17 +30,11 @@ CONTRACT_KEYS = (
 )
 
 # How each source reaches the dimensions and its date, in SQL; aliases are those of the sources' FROM clauses.
-TICKET_DIMENSIONS = {
-    "channel_type": "ch.channel_type",
-    "team_id": "t.team_id",
-    "user_id": "t.user_id",
-    "company_id": "t.company_id",
-}
 SOURCES = {
     "resolutions": (
         {name: f"r.{name}" for name in DIMENSIONS},
         "r.closed_date",
-        "FROM cc_kpi_resolution r",
+        "FROM cc_kpi_ticket r",
     ),
     "surveys": (
         {
@@ -50,16 +44,10 @@ SOURCES = {
             "company_id": "s.company_id",
         },
         "s.answered_at",
-        "FROM cc_survey s LEFT JOIN helpdesk_ticket t ON t.id = s.ticket_id",
+        "FROM cc_survey s LEFT JOIN cc_kpi_ticket t ON t.ticket_id = s.ticket_id",
     ),
     "timers": ({name: f"tm.{name}" for name in DIMENSIONS}, "tm.date", "FROM cc_kpi_sla_outcome tm"),
-    "backlog": (
-        TICKET_DIMENSIONS,
-        None,
-        """FROM helpdesk_ticket t
-           JOIN helpdesk_ticket_stage st ON st.id = t.stage_id AND NOT st.closed
-      LEFT JOIN cc_channel ch ON ch.id = t.cc_channel_id""",
-    ),
+    "backlog": ({name: f"r.{name}" for name in DIMENSIONS}, None, "FROM cc_kpi_ticket r"),
     "upsell": (
         {
             "channel_type": "i.channel_type",
@@ -162,8 +150,7 @@ class CcKpi(models.AbstractModel):
         totals = defaultdict(lambda: [0] * len(SUMMED_FIELDS))
         read_groupby = [_fact_groupby(spec) for spec in groupby]
         aggregates = [f"{name}:sum" for name in SUMMED_FIELDS]
-        for model, periods in self._contact_sources(date_from, date_to, domain, groupby):
-            in_periods = Domain.OR([Domain("date", ">=", start) & Domain("date", "<", end) for start, end in periods])
+        for model, in_periods in self._contact_sources(date_from, date_to, domain, groupby):
             for row in self.env[model]._read_group(in_periods & conditions, read_groupby, aggregates):
                 key = tuple(_period_key(spec, value) for spec, value in zip(groupby, row[: len(groupby)], strict=True))
                 sums = totals[key]
@@ -176,31 +163,37 @@ class CcKpi(models.AbstractModel):
         return figures
 
     def _contact_sources(self, date_from, date_to, domain, groupby):
-        """[(model, [(start, end), ...])]: where the contact sums of [date_from, date_to) are read.
+        """[(model, domain)]: where the contact sums of [date_from, date_to) are read.
 
-        The hourly sums for the whole hours, the contact rows for the minutes before the first one and after the
-        last one. The contact rows alone when the hourly sums cannot answer: a domain on anything but the four
-        dimensions, days cut in a time zone whose offset is not a whole number of hours, no whole hour.
+        Whole UTC days from the day sums, unless days are grouped in another time zone; whole hours from the hour
+        sums; the minutes before the first whole hour and after the last one from the contact rows. The contact
+        rows alone when the sums cannot answer: a domain on anything but the four dimensions, days cut in a time
+        zone whose offset is not a whole number of hours.
         """
-        whole = [(date_from, date_to)]
-        first_hour = date_from.replace(minute=0, second=0, microsecond=0)
-        first_hour += timedelta(hours=1) if first_hour < date_from else timedelta()
-        last_hour = date_to.replace(minute=0, second=0, microsecond=0)
-        if first_hour >= last_hour or any(
-            condition.field_expr not in DIMENSIONS for condition in Domain(domain or []).iter_conditions()
-        ):
-            return [("cc.kpi.contact", whole)]
+        contacts_only = [("cc.kpi.contact", _spans([(date_from, date_to)]))]
+        if any(condition.field_expr not in DIMENSIONS for condition in Domain(domain or []).iter_conditions()):
+            return contacts_only
+        offsets = {timedelta()}
         if any(spec.startswith("date") for spec in groupby):
-            tz = pytz.timezone(
-                self.env.context.get("tz") if self.env.context.get("tz") in pytz.all_timezones_set else "UTC"
-            )
-            if any(
-                pytz.utc.localize(moment).astimezone(tz).utcoffset() % timedelta(hours=1)
-                for moment in (date_from, date_to)
-            ):
-                return [("cc.kpi.contact", whole)]
-        edges = [(start, end) for start, end in ((date_from, first_hour), (last_hour, date_to)) if start < end]
-        return [("cc.kpi.hourly", [(first_hour, last_hour)])] + ([("cc.kpi.contact", edges)] if edges else [])
+            tz_name = self.env.context.get("tz")
+            tz = pytz.timezone(tz_name if tz_name in pytz.all_timezones_set else "UTC")
+            offsets = {pytz.utc.localize(moment).astimezone(tz).utcoffset() for moment in (date_from, date_to)}
+        first_hour, last_hour = _whole("hour", date_from, date_to)
+        if first_hour >= last_hour or any(offset % timedelta(hours=1) for offset in offsets):
+            return contacts_only
+        first_day, last_day = _whole("day", first_hour, last_hour)
+        if first_day >= last_day or offsets != {timedelta()}:
+            first_day = last_day = last_hour  # whole hours only
+        parts = [
+            ("cc.kpi.summary", "day", [(first_day, last_day)]),
+            ("cc.kpi.summary", "hour", [(first_hour, first_day), (last_day, last_hour)]),
+            ("cc.kpi.contact", None, [(date_from, first_hour), (last_hour, date_to)]),
+        ]
+        return [
+            (model, _spans(spans) & (Domain("period", "=", period) if period else Domain.TRUE))
+            for model, period, spans in parts
+            if any(start < end for start, end in spans)
+        ]
 
     # --- the other sources, one grouped SQL query each ------------------------------------------------------
 
@@ -248,6 +241,7 @@ class CcKpi(models.AbstractModel):
             date_to,
             groupby,
             filters,
+            SQL("AND r.customer_id IS NOT NULL"),
         )
         return {key: {"fcr": kpi.share(resolved_first_time, resolved)} for key, (resolved, resolved_first_time) in rows}
 
@@ -290,14 +284,14 @@ class CcKpi(models.AbstractModel):
     def _backlog(self, date_from, date_to, groupby, filters, settings):
         now = fields.Datetime.now()
         select = SQL(
-            "count(*), avg(EXTRACT(EPOCH FROM %s - t.create_date)), max(EXTRACT(EPOCH FROM %s - t.create_date))",
+            "count(*), avg(EXTRACT(EPOCH FROM %s - r.opened_at)), max(EXTRACT(EPOCH FROM %s - r.opened_at))",
             now,
             now,
         )
         return {
             key: {"backlog": count, "backlog_mean_age": mean_age, "backlog_max_age": max_age}
             for key, (count, mean_age, max_age) in self._grouped(
-                "backlog", select, date_from, date_to, groupby, filters
+                "backlog", select, date_from, date_to, groupby, filters, SQL("AND r.open")
             )
         }
 
@@ -312,6 +306,20 @@ class CcKpi(models.AbstractModel):
             SQL("AND f.state = 'won'"),
         )
         return {key: {"upsell_revenue": float(revenue)} for key, (revenue,) in rows}
+
+
+def _whole(unit, start, end):
+    """(first, last): the whole hours or days (`unit`, UTC) of [start, end) are [first, last), none if first >= last."""
+    zeroed = {"minute": 0, "second": 0, "microsecond": 0} | ({"hour": 0} if unit == "day" else {})
+    first = start.replace(**zeroed)
+    if first < start:
+        first += timedelta(**{f"{unit}s": 1})
+    return first, end.replace(**zeroed)
+
+
+def _spans(spans):
+    """The domain of the rows dated within one of the non-empty [start, end) `spans`."""
+    return Domain.OR([Domain("date", ">=", start) & Domain("date", "<", end) for start, end in spans if start < end])
 
 
 def _fact_groupby(spec):

@@ -3,7 +3,19 @@ from odoo.tools import SQL
 
 from odoo.addons.cc_omnichannel.models.cc_channel import CHANNEL_TYPES
 
+from .cc_kpi_summary import SUMMED_FIELDS
+
 WATERMARK_PARAM = "cc_reports.kpi_contact_refreshed_until"
+# What a row says of its contact (the rest is bookkeeping).
+FACT_COLUMNS = (
+    "date",
+    "company_id",
+    "channel_type",
+    "team_id",
+    "user_id",
+    "partner_id",
+    *SUMMED_FIELDS,
+)
 REFRESH_LOCK = 7_202_611  # an advisory lock: one KPI refresh at a time
 
 
@@ -40,9 +52,10 @@ class CcKpiContact(models.Model):
 
     @api.model
     def refresh(self, full=False):
-        """Bring the KPI facts up to date with the interactions and tickets written since the last refresh (every
-        one when `full`): these contact rows, their hourly sums (cc.kpi.hourly), the resolutions' first repeats
-        (cc.kpi.resolution) and the SLA outcomes (cc.kpi.sla.outcome). Return how many contact rows were upserted."""
+        """Bring the KPI facts up to date with the interactions, tickets and SLA timers written since the last
+        refresh (every one when `full`): these contact rows, their sums per hour and day (cc.kpi.summary), the tickets'
+        state and first repeats (cc.kpi.ticket), the SLA outcomes (cc.kpi.sla.outcome). Return how many contact
+        rows were written."""
         for model in ("cc.interaction", "helpdesk.ticket", "cc.sla.timer"):
             self.env[model].flush_model()
         # The rows read the companies' thresholds in SQL: a threshold just written must be in the database.
@@ -67,22 +80,24 @@ class CcKpiContact(models.Model):
         if until is None:
             return 0
         tickets, contacts = _written(SQL("t"), until, watermark), _written(SQL("i"), until, watermark)
-        self.env["cc.kpi.resolution"]._refresh(tickets, contacts)
+        # Every ticket read again finds its first repeat itself: the contacts need not be matched to tickets.
+        self.env["cc.kpi.ticket"]._refresh(tickets, None if full else contacts)
         self.env["cc.kpi.sla.outcome"]._refresh(_written(SQL("tm"), until, watermark), tickets)
         refreshed, hours = self._upsert(contacts)
-        self.env["cc.kpi.hourly"]._rebuild(None if full else hours)
+        self.env["cc.kpi.summary"]._rebuild(None if full else hours)
         params.set_param(WATERMARK_PARAM, fields.Datetime.to_string(until))
         self.invalidate_model()
         return refreshed
 
     def _upsert(self, changed):
         """Upsert the rows of the inbound interactions of `changed` (an SQL condition on cc_interaction i); return
-        how many, and the hours (UTC) whose sums changed: where the rows were and where they are now."""
+        how many were written (new or different), and the hours (UTC) whose sums changed: where those rows were
+        and where they are now."""
         self.env.cr.execute(
             SQL(
                 """
             WITH previous AS (
-                SELECT date_trunc('hour', k.date) AS hour
+                SELECT k.interaction_id, k.date
                   FROM cc_kpi_contact k JOIN cc_interaction i ON i.id = k.interaction_id
                  WHERE %(changed)s
             ), upserted AS (
@@ -120,13 +135,16 @@ class CcKpiContact(models.Model):
                    answered_with_wait = EXCLUDED.answered_with_wait, wait_seconds = EXCLUDED.wait_seconds,
                    answered_within = EXCLUDED.answered_within, abandoned_within = EXCLUDED.abandoned_within,
                    write_date = EXCLUDED.write_date
-            RETURNING date_trunc('hour', date) AS hour
+             WHERE %(differs)s  -- a row re-read unchanged is not written
+            RETURNING interaction_id, date
             )
             SELECT (SELECT count(*) FROM upserted),
-                   ARRAY(SELECT hour FROM previous UNION SELECT hour FROM upserted)
+                   ARRAY(SELECT date_trunc('hour', date) FROM upserted
+                         UNION SELECT date_trunc('hour', p.date) FROM previous p JOIN upserted u USING (interaction_id))
             """,
                 uid=self.env.uid,
                 changed=changed,
+                differs=upsert_differs("cc_kpi_contact", FACT_COLUMNS),
             )
         )
         return self.env.cr.fetchone()
@@ -145,3 +163,13 @@ def _written(alias, until, watermark):
     if watermark:
         condition = SQL("%s AND %s.write_date > %s::timestamp - interval '10 minutes'", condition, alias, watermark)
     return condition
+
+
+def upsert_differs(table, columns):
+    """The condition of an upsert's DO UPDATE that the existing row of `table` differs from the new one in one of
+    `columns`: rows read again unchanged are not written (nor their indexes and foreign keys)."""
+    return SQL(
+        "(%s) IS DISTINCT FROM (%s)",
+        SQL(", ").join(SQL("%s.%s", SQL.identifier(table), SQL.identifier(name)) for name in columns),
+        SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(name)) for name in columns),
+    )

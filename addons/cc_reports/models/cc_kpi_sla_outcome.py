@@ -6,8 +6,19 @@ from odoo.addons.cc_sla.models.cc_sla_target import TARGET_KINDS
 from odoo.addons.cc_sla.models.cc_sla_timer import TIMER_STATES
 
 from ..tools.kpi import SLA_FAILED_STATES, SLA_MET_STATES
+from .cc_kpi_contact import upsert_differs
 
 DECIDED_STATES = SLA_MET_STATES + SLA_FAILED_STATES
+OUTCOME_COLUMNS = (
+    "date",
+    "company_id",
+    "channel_type",
+    "team_id",
+    "user_id",
+    "kind",
+    "state",
+    "reached_seconds",
+)
 
 
 class CcKpiSlaOutcome(models.Model):
@@ -60,13 +71,17 @@ class CcKpiSlaOutcome(models.Model):
               FROM cc_sla_timer tm
               JOIN helpdesk_ticket t ON t.id = tm.ticket_id
          LEFT JOIN cc_channel ch ON ch.id = t.cc_channel_id
-             WHERE tm.state IN %(decided)s AND (%(timers)s OR tm.ticket_id IN (SELECT t.id FROM helpdesk_ticket t
-                                                                                 WHERE %(tickets)s))
+             WHERE tm.state IN %(decided)s
+               -- arrays rather than subqueries: the few changed rows through the indexes, never a scan
+               AND (tm.id = ANY(ARRAY(SELECT tm.id FROM cc_sla_timer tm WHERE %(timers)s))
+                    OR tm.ticket_id = ANY(ARRAY(SELECT t.id FROM helpdesk_ticket t WHERE %(tickets)s)))
                 ON CONFLICT (timer_id) DO UPDATE SET
                    date = EXCLUDED.date, company_id = EXCLUDED.company_id, channel_type = EXCLUDED.channel_type,
                    team_id = EXCLUDED.team_id, user_id = EXCLUDED.user_id, kind = EXCLUDED.kind,
                    state = EXCLUDED.state, reached_seconds = EXCLUDED.reached_seconds
+             WHERE %(differs)s
             """,
+                differs=upsert_differs("cc_kpi_sla_outcome", OUTCOME_COLUMNS),
                 decided=DECIDED_STATES,
                 timers=changed_timers,
                 tickets=changed_tickets,

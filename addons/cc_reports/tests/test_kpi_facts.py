@@ -5,49 +5,63 @@ from .common import DATE_FROM, DATE_TO, KpiDataCase, at
 
 @tagged("post_install", "-at_install")
 class TestKpiFacts(KpiDataCase, TransactionCase):
-    """The stored facts the KPIs are read from: hourly contact sums and resolutions, kept up to date by the
+    """The stored facts the KPIs are read from: contact sums per hour and day, tickets, kept up to date by the
     incremental refresh. The figures are common.py's."""
 
-    def hourly_handled(self, date_from=DATE_FROM, date_to=DATE_TO):
-        domain = [("date", ">=", date_from), ("date", "<", date_to), ("team_id", "in", (self.team_a | self.team_b).ids)]
-        row = self.env["cc.kpi.hourly"]._read_group(domain, [], ["handled:sum", "answered_within:sum"])[0]
+    def summed(self, date_from=DATE_FROM, date_to=DATE_TO, period="hour"):
+        """(handled, answered within the threshold) of our teams' `period` sums dated in [date_from, date_to)."""
+        domain = [
+            ("period", "=", period),
+            ("date", ">=", date_from),
+            ("date", "<", date_to),
+            ("team_id", "in", (self.team_a | self.team_b).ids),
+        ]
+        row = self.env["cc.kpi.summary"]._read_group(domain, [], ["handled:sum", "answered_within:sum"])[0]
         return tuple(value or 0 for value in row)
 
     def test_a_new_contact_counts_after_the_next_refresh(self):
         Facts = self.env["cc.kpi.contact"]
         Facts.refresh()
-        self.assertEqual(self.hourly_handled(), (5, 3))  # V1 V2 V3 S1 S2; V1 V2 S2 within 20 s
+        self.assertEqual(self.summed(), (5, 3))  # V1 V2 V3 S1 S2; V1 V2 S2 within 20 s
         self.contact(self.sms, at(6, 15, 20), "done", self.team_b, self.bob, wait_seconds=7, talk_seconds=30)
-        self.assertEqual(self.hourly_handled(), (5, 3), "not refreshed yet")
+        self.assertEqual(self.summed(), (5, 3), "not refreshed yet")
         Facts.refresh()
-        self.assertEqual(self.hourly_handled(), (6, 4))
-        self.assertEqual(self.hourly_handled(at(6, 15), at(6, 16)), (1, 1), "in the hour it was received")
+        self.assertEqual(self.summed(), (6, 4))
+        self.assertEqual(self.summed(at(6, 15), at(6, 16)), (1, 1), "in the hour it was received")
+        self.assertEqual(self.summed(at(6), at(7), "day"), (1, 1), "and its day")
+        self.assertEqual(self.summed(period="day"), (6, 4))
         self.assertFigures(self.ours()[0], {"offered": 9, "handled": 6, "aht": (1440 + 30) / 6})
 
-    def test_a_changed_threshold_rebuilds_the_hourly_sums(self):
+    def test_a_changed_threshold_rebuilds_the_sums(self):
         self.env["cc.kpi.contact"].refresh()
         # Y = 30 s: S1 (30 s) is answered within as well.
         self.company.cc_sl_threshold_seconds = 30
-        self.assertEqual(self.hourly_handled(), (5, 4))
+        self.assertEqual(self.summed(), (5, 4))
+        self.assertEqual(self.summed(period="day"), (5, 4))
         self.assertAlmostEqual(self.ours()[0]["service_level"], 0.5)  # against: 4 / 8
         self.company.cc_sl_threshold_seconds = 10
-        self.assertEqual(self.hourly_handled(), (5, 1))  # V1 only
+        self.assertEqual(self.summed(), (5, 1))  # V1 only
         self.assertAlmostEqual(self.ours()[0]["service_level"], 1 / 8)
 
     def test_a_moved_contact_leaves_its_former_hour(self):
         contact = self.contact(self.voice, at(6, 16, 30), "done", self.team_a, self.alice, wait_seconds=8)
         self.env["cc.kpi.contact"].refresh()
-        self.assertEqual(self.hourly_handled(at(6, 16), at(6, 17)), (1, 1))
+        self.assertEqual(self.summed(at(6, 16), at(6, 17)), (1, 1))
         contact.received_at = at(6, 18, 5)
         self.env["cc.kpi.contact"].refresh()
-        self.assertEqual(self.hourly_handled(at(6, 16), at(6, 17)), (0, 0))
-        self.assertEqual(self.hourly_handled(at(6, 18), at(6, 19)), (1, 1))
+        self.assertEqual(self.summed(at(6, 16), at(6, 17)), (0, 0))
+        self.assertEqual(self.summed(at(6, 18), at(6, 19)), (1, 1))
+        contact.received_at = at(7, 1)
+        self.env["cc.kpi.contact"].refresh()
+        self.assertEqual(self.summed(at(6), at(7), "day"), (0, 0), "and its former day")
+        self.assertEqual(self.summed(at(7), at(8), "day"), (1, 1))
         contact.unlink()
-        self.assertEqual(self.hourly_handled(at(6, 18), at(6, 19)), (0, 0), "a deleted contact leaves at once")
+        self.assertEqual(self.summed(at(7), at(8), "day"), (0, 0), "a deleted contact leaves at once")
 
     def test_period_cut_within_hours(self):
-        # From 10:00:01 on Monday to 09:00:01 on Thursday: V2 (10:00:00) is out, S2 (Thursday 09:00:00) in; the
-        # minutes at both ends are read from the contact rows, the hours between from the hourly sums.
+        # From 10:00:01 on Monday to 09:00:01 on Thursday: V2 (10:00:00) is out, S2 (Thursday 09:00:00) in. The
+        # minutes at both ends are read from the contact rows, Monday's hours from 11:00 and Thursday's until
+        # 09:00 from the hour sums, Tuesday and Wednesday from the day sums.
         row = self.ours(date_from=at(2, 10, 0, 1), date_to=at(5, 9, 0, 1))[0]
         self.assertFigures(
             row,
@@ -92,8 +106,8 @@ class TestKpiFacts(KpiDataCase, TransactionCase):
         self.assertAlmostEqual(self.ours()[0]["fcr"], 0.4, "still repeated by the earlier contact")
         early.unlink()
         self.assertAlmostEqual(self.ours()[0]["fcr"], 0.6)
-        resolution = self.env["cc.kpi.resolution"].search([("ticket_id", "=", self.t8.id)])
-        self.assertEqual(resolution.first_repeat_at, at(14))
+        fact = self.env["cc.kpi.ticket"].search([("ticket_id", "=", self.t8.id)])
+        self.assertEqual(fact.first_repeat_at, at(14))
 
     def test_fcr_follows_the_tickets(self):
         # T8 moves to team A: A now has T1 T2 T8 (T2 T8 first-contact), B T3 T4 (T4).
