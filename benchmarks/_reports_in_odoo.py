@@ -162,9 +162,10 @@ def insert_surveys(env, share):
     a day after the ticket was solved, the others expired."""
     env.cr.execute(SQL(
         """
-        INSERT INTO cc_survey (kind, partner_id, ticket_id, company_id, token, state, score, channel_type, sent_at,
-                               answered_at, expires_at, create_uid, write_uid, create_date, write_date)
-        SELECT kind, t.partner_id, t.id, t.company_id, md5(kind || t.id),
+        INSERT INTO cc_survey (kind, partner_id, ticket_id, team_id, user_id, company_id, token, state, score,
+                               channel_type, sent_at, answered_at, expires_at, create_uid, write_uid, create_date,
+                               write_date)
+        SELECT kind, t.partner_id, t.id, t.team_id, t.user_id, t.company_id, md5(kind || t.id),
                CASE WHEN answered THEN 'answered' ELSE 'expired' END,
                CASE WHEN NOT answered THEN NULL WHEN kind = 'csat' THEN 1 + (t.id * 31) %% 5 ELSE (t.id * 17) %% 11 END,
                COALESCE(ch.channel_type, 'email'), t.closed_date,

@@ -2,6 +2,7 @@ from . import cc_agent
 from . import cc_dashboard
 from . import cc_interaction
 from . import cc_kpi
+from . import cc_kpi_dimensions
 from . import cc_kpi_contact
 from . import cc_kpi_sla_outcome
 from . import cc_kpi_summary

@@ -8,6 +8,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from odoo.addons.cc_sla.models.cc_sla_target import TARGET_KINDS
+
 from ..tools import kpi
 from .cc_kpi_summary import SUMMED_FIELDS
 
@@ -36,16 +38,7 @@ SOURCES = {
         "r.closed_date",
         "FROM cc_kpi_ticket r",
     ),
-    "surveys": (
-        {
-            "channel_type": "s.channel_type",
-            "team_id": "t.team_id",
-            "user_id": "t.user_id",
-            "company_id": "s.company_id",
-        },
-        "s.answered_at",
-        "FROM cc_survey s LEFT JOIN cc_kpi_ticket t ON t.ticket_id = s.ticket_id",
-    ),
+    "surveys": ({name: f"s.{name}" for name in DIMENSIONS}, "s.answered_at", "FROM cc_survey s"),
     "timers": ({name: f"tm.{name}" for name in DIMENSIONS}, "tm.date", "FROM cc_kpi_sla_outcome tm"),
     "backlog": ({name: f"r.{name}" for name in DIMENSIONS}, None, "FROM cc_kpi_ticket r"),
     "upsell": (
@@ -261,25 +254,40 @@ class CcKpi(models.AbstractModel):
         }
 
     def _sla(self, date_from, date_to, groupby, filters, settings):
+        kinds = [kind for kind, _label in TARGET_KINDS]
         select = SQL(
             """count(*) FILTER (WHERE tm.state = 'met'), count(*) FILTER (WHERE tm.state <> 'met'),
-               array_agg(ARRAY[tm.kind, tm.state]),
+               %s,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY tm.reached_seconds)
                    FILTER (WHERE tm.kind = 'first_response' AND tm.reached_seconds IS NOT NULL),
                percentile_cont(0.9) WITHIN GROUP (ORDER BY tm.reached_seconds)
-                   FILTER (WHERE tm.kind = 'first_response' AND tm.reached_seconds IS NOT NULL)"""
+                   FILTER (WHERE tm.kind = 'first_response' AND tm.reached_seconds IS NOT NULL)""",
+            SQL(", ").join(
+                SQL(
+                    "count(*) FILTER (WHERE tm.kind = %s AND tm.state = 'met'), count(*) FILTER (WHERE tm.kind = %s)",
+                    kind,
+                    kind,
+                )
+                for kind in kinds
+            ),
         )
-        rows = self._grouped("timers", select, date_from, date_to, groupby, filters)
-        return {
-            key: {
+        figures = {}
+        for key, (met, missed, *by_kind, median, p90) in self._grouped(
+            "timers", select, date_from, date_to, groupby, filters
+        ):
+            counts = dict(zip(kinds, zip(by_kind[::2], by_kind[1::2], strict=True), strict=True))
+            figures[key] = {
                 "sla_compliance": kpi.sla_compliance_from_counts(met, missed),
-                # array_agg() over no timer is NULL: nothing measured, None
-                "sla_compliance_by_kind": kpi.sla_compliance_by_kind(map(tuple, kinds_states or ())) or None,
+                "sla_compliance_by_kind": {
+                    kind: kpi.sla_compliance_from_counts(kind_met, decided - kind_met)
+                    for kind, (kind_met, decided) in counts.items()
+                    if decided
+                }
+                or None,  # nothing measured
                 "first_response_median": median,
                 "first_response_p90": p90,
             }
-            for key, (met, missed, kinds_states, median, p90) in rows
-        }
+        return figures
 
     def _backlog(self, date_from, date_to, groupby, filters, settings):
         now = fields.Datetime.now()

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.cc_omnichannel.models.cc_channel import CHANNEL_TYPES
-
 from .cc_kpi_summary import SUMMED_FIELDS
 
 WATERMARK_PARAM = "cc_reports.kpi_contact_refreshed_until"
@@ -23,21 +21,19 @@ class CcKpiContact(models.Model):
     """One row per inbound contact with the flags and sums the contact KPIs add up.
 
     Kept up to date incrementally: a refresh reads only the interactions written since the last one (an index
-    on cc_interaction.write_date) and upserts their rows. `_read_group` sums them for the KPI service, the pivot
-    and the graph views.
+    on cc_interaction.write_date), upserts their rows and sums their hours and days again (cc.kpi.summary). The
+    KPI service reads those sums, and these rows for the minutes at either end of a period; the pivot and the
+    graph views read these rows.
     """
 
     _name = "cc.kpi.contact"
+    _inherit = ["cc.kpi.dimensions"]
     _description = "Contact Center KPI Fact"
     _order = "date desc, id desc"
     _rec_name = "interaction_id"
 
     interaction_id = fields.Many2one("cc.interaction", required=True, readonly=True, ondelete="cascade")
     date = fields.Datetime(readonly=True, index=True)
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
-    channel_type = fields.Selection(CHANNEL_TYPES, readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True, index=True)
-    user_id = fields.Many2one("res.users", string="Agent", readonly=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     handled = fields.Integer(readonly=True, aggregator="sum")
     abandoned = fields.Integer(readonly=True, aggregator="sum", help="Abandoned, short abandons excluded.")
@@ -88,6 +84,17 @@ class CcKpiContact(models.Model):
         params.set_param(WATERMARK_PARAM, fields.Datetime.to_string(until))
         self.invalidate_model()
         return refreshed
+
+    @api.model
+    def _rebuild_contacts(self):
+        """Every contact row and sum again, as the thresholds they depend on changed (the tickets and SLA
+        outcomes do not depend on them); the next refresh goes on from the same watermark."""
+        self.env["cc.interaction"].flush_model()
+        self.env["res.company"].flush_model(["cc_sl_threshold_seconds", "cc_short_abandon_seconds"])
+        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s)", REFRESH_LOCK))
+        self._upsert(SQL("TRUE"))
+        self.env["cc.kpi.summary"]._rebuild()
+        self.invalidate_model()
 
     def _upsert(self, changed):
         """Upsert the rows of the inbound interactions of `changed` (an SQL condition on cc_interaction i); return

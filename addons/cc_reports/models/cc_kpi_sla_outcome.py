@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.cc_omnichannel.models.cc_channel import CHANNEL_TYPES
 from odoo.addons.cc_sla.models.cc_sla_target import TARGET_KINDS
 from odoo.addons.cc_sla.models.cc_sla_timer import TIMER_STATES
 
@@ -29,6 +28,7 @@ class CcKpiSlaOutcome(models.Model):
     """
 
     _name = "cc.kpi.sla.outcome"
+    _inherit = ["cc.kpi.dimensions"]
     _description = "Contact Center SLA Outcome Fact"
     _order = "date desc"
     _rec_name = "timer_id"
@@ -37,10 +37,6 @@ class CcKpiSlaOutcome(models.Model):
     timer_id = fields.Many2one("cc.sla.timer", required=True, readonly=True, ondelete="cascade")
     ticket_id = fields.Many2one("helpdesk.ticket", readonly=True, index=True)
     date = fields.Datetime(readonly=True, index=True, help="When the target was reached, else its deadline.")
-    company_id = fields.Many2one("res.company", readonly=True)
-    channel_type = fields.Selection(CHANNEL_TYPES, readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
-    user_id = fields.Many2one("res.users", string="Agent", readonly=True)
     kind = fields.Selection(TARGET_KINDS, readonly=True)
     state = fields.Selection(TIMER_STATES, readonly=True)
     reached_seconds = fields.Float(readonly=True, help="From the start to the target reached, when it was.")
@@ -75,6 +71,7 @@ class CcKpiSlaOutcome(models.Model):
                -- arrays rather than subqueries: the few changed rows through the indexes, never a scan
                AND (tm.id = ANY(ARRAY(SELECT tm.id FROM cc_sla_timer tm WHERE %(timers)s))
                     OR tm.ticket_id = ANY(ARRAY(SELECT t.id FROM helpdesk_ticket t WHERE %(tickets)s)))
+             ORDER BY 3  -- a full refresh stores a month's outcomes together
                 ON CONFLICT (timer_id) DO UPDATE SET
                    date = EXCLUDED.date, company_id = EXCLUDED.company_id, channel_type = EXCLUDED.channel_type,
                    team_id = EXCLUDED.team_id, user_id = EXCLUDED.user_id, kind = EXCLUDED.kind,

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.cc_omnichannel.models.cc_channel import CHANNEL_TYPES
-
 # The sums of cc.kpi.contact that the summary rows carry.
 SUMMED_FIELDS = (
     "handled",
@@ -30,16 +28,13 @@ class CcKpiSummary(models.Model):
     """
 
     _name = "cc.kpi.summary"
+    _inherit = ["cc.kpi.dimensions"]
     _description = "Contact Center KPI Facts per Hour and Day"
     _order = "date desc"
     _log_access = False
 
     period = fields.Selection([("hour", "Hour"), ("day", "Day")], required=True, readonly=True)
     date = fields.Datetime(string="Start", readonly=True, help="The start of the hour or day, UTC.")
-    company_id = fields.Many2one("res.company", readonly=True)
-    channel_type = fields.Selection(CHANNEL_TYPES, readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
-    user_id = fields.Many2one("res.users", string="Agent", readonly=True)
     handled = fields.Integer(readonly=True, aggregator="sum")
     abandoned = fields.Integer(readonly=True, aggregator="sum")
     short_abandoned = fields.Integer(readonly=True, aggregator="sum")

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.cc_omnichannel.models.cc_channel import CHANNEL_TYPES
-
 from .cc_kpi_contact import upsert_differs
 
 TICKET_COLUMNS = (
@@ -44,17 +42,14 @@ class CcKpiTicket(models.Model):
     """
 
     _name = "cc.kpi.ticket"
+    _inherit = ["cc.kpi.dimensions"]
     _description = "Contact Center Ticket Fact"
     _order = "id desc"
     _rec_name = "ticket_id"
     _log_access = False
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, readonly=True, ondelete="cascade")
-    company_id = fields.Many2one("res.company", readonly=True)
-    channel_type = fields.Selection(CHANNEL_TYPES, readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
-    user_id = fields.Many2one("res.users", string="Agent", readonly=True)
-    customer_id = fields.Many2one("res.partner", readonly=True, index=True, help="The commercial partner.")
+    customer_id = fields.Many2one("res.partner", readonly=True, help="The commercial partner.")
     opened_at = fields.Datetime(readonly=True)
     open = fields.Boolean(readonly=True, help="In a stage that is not closed.")
     closed_date = fields.Datetime(readonly=True)
@@ -63,6 +58,8 @@ class CcKpiTicket(models.Model):
     _ticket_unique = models.Constraint("UNIQUE(ticket_id)", "One row per ticket.")
     _resolved_idx = models.Index("(closed_date) WHERE closed_date IS NOT NULL AND customer_id IS NOT NULL")
     _open_idx = models.Index("(opened_at) WHERE open")
+    _repeat_idx = models.Index("(customer_id, first_repeat_at)")
+    _unrepeated_idx = models.Index("(customer_id) WHERE first_repeat_at IS NULL AND closed_date IS NOT NULL")
 
     @api.model
     def _refresh(self, changed_tickets, changed_contacts):
@@ -83,6 +80,7 @@ class CcKpiTicket(models.Model):
          LEFT JOIN res_partner tp ON tp.id = t.partner_id
          LEFT JOIN cc_channel ch ON ch.id = t.cc_channel_id
              WHERE %(changed)s
+             ORDER BY t.closed_date  -- a full refresh stores the month's resolutions, then the open tickets, together
                 ON CONFLICT (ticket_id) DO UPDATE SET
                    company_id = EXCLUDED.company_id, channel_type = EXCLUDED.channel_type,
                    team_id = EXCLUDED.team_id, user_id = EXCLUDED.user_id, customer_id = EXCLUDED.customer_id,
@@ -102,7 +100,8 @@ class CcKpiTicket(models.Model):
                     """SELECT p.commercial_partner_id, k.date
                          FROM cc_kpi_contact k JOIN cc_interaction i ON i.id = k.interaction_id
                          JOIN res_partner p ON p.id = k.partner_id
-                        WHERE %s""",
+                        WHERE %s AND (i.partner_id IS DISTINCT FROM k.partner_id OR i.received_at <> k.date
+                                      OR i.direction <> 'inbound')""",
                     changed_contacts,
                 )
             )
@@ -110,15 +109,24 @@ class CcKpiTicket(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
+                WITH contact AS (
+                    SELECT ip.commercial_partner_id AS customer_id, i.received_at
+                      FROM cc_interaction i JOIN res_partner ip ON ip.id = i.partner_id
+                     WHERE i.direction = 'inbound' AND %s
+                ), repeated AS (
+                    -- resolutions without a repeat yet (_unrepeated_idx), and those whose repeat came later
+                    -- (_repeat_idx: none for a contact received now)
+                    SELECT r.id, c.received_at
+                      FROM contact c JOIN cc_kpi_ticket r ON r.customer_id = c.customer_id
+                                                         AND r.first_repeat_at IS NULL AND r.closed_date < c.received_at
+                    UNION ALL
+                    SELECT r.id, c.received_at
+                      FROM contact c JOIN cc_kpi_ticket r ON r.customer_id = c.customer_id
+                                                         AND r.first_repeat_at > c.received_at
+                                                         AND r.closed_date < c.received_at
+                )
                 UPDATE cc_kpi_ticket r SET first_repeat_at = n.first_repeat_at
-                  FROM (SELECT r.id, min(i.received_at) AS first_repeat_at
-                          FROM cc_interaction i
-                          JOIN res_partner ip ON ip.id = i.partner_id
-                          JOIN cc_kpi_ticket r ON r.customer_id = ip.commercial_partner_id
-                                                  AND r.closed_date < i.received_at
-                                                  AND (r.first_repeat_at IS NULL OR r.first_repeat_at > i.received_at)
-                         WHERE i.direction = 'inbound' AND %s
-                         GROUP BY r.id) n
+                  FROM (SELECT id, min(received_at) AS first_repeat_at FROM repeated GROUP BY id) n
                  WHERE r.id = n.id AND (r.first_repeat_at IS NULL OR r.first_repeat_at > n.first_repeat_at)
                 """,
                     changed_contacts,
