@@ -64,9 +64,10 @@ class CcKpiTicket(models.Model):
     @api.model
     def _refresh(self, changed_tickets, changed_contacts):
         """Bring the rows up to date: the tickets of `changed_tickets` (an SQL condition on helpdesk_ticket t),
-        opened, solved, reopened or moved; the first repeats that the contacts of `changed_contacts` (on cc_interaction
-        i), if any, were or have become. Run before the contact rows of those contacts are upserted: those rows still
-        say who the contacts were from and when."""
+        opened, solved, reopened or moved; the first repeats that the contacts of `changed_contacts` (on
+        cc_interaction i) were or have become. Without `changed_contacts` (a full refresh), every first repeat is
+        looked up again. Run before the contact rows of those contacts are upserted: those rows still say who the
+        contacts were from and when."""
         self.env.cr.execute(
             SQL(
                 """
@@ -74,8 +75,13 @@ class CcKpiTicket(models.Model):
                                        open, closed_date, first_repeat_at)
             SELECT t.id, t.company_id, ch.channel_type, t.team_id, t.user_id, tp.commercial_partner_id, t.create_date,
                    st.closed IS FALSE, t.closed_date,
-                   CASE WHEN t.closed_date IS NOT NULL AND tp.id IS NOT NULL THEN %(first_repeat)s END
+                   CASE WHEN t.closed_date IS NULL OR tp.id IS NULL THEN NULL
+                        -- the same resolution as before: the contact steps keep its first repeat
+                        WHEN %(incremental)s AND known.closed_date = t.closed_date
+                             AND known.customer_id = tp.commercial_partner_id THEN known.first_repeat_at
+                        ELSE %(first_repeat)s END
               FROM helpdesk_ticket t
+         LEFT JOIN cc_kpi_ticket known ON known.ticket_id = t.id
          LEFT JOIN helpdesk_ticket_stage st ON st.id = t.stage_id
          LEFT JOIN res_partner tp ON tp.id = t.partner_id
          LEFT JOIN cc_channel ch ON ch.id = t.cc_channel_id
@@ -89,6 +95,7 @@ class CcKpiTicket(models.Model):
              WHERE %(differs)s
             """,
                 differs=upsert_differs("cc_kpi_ticket", TICKET_COLUMNS),
+                incremental=changed_contacts is not None,
                 first_repeat=first_repeat(SQL("tp.commercial_partner_id"), SQL("t.closed_date")),
                 changed=changed_tickets,
             )
