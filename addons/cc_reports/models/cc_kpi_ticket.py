@@ -77,15 +77,15 @@ class CcKpiTicket(models.Model):
                    st.closed IS FALSE, t.closed_date,
                    CASE WHEN t.closed_date IS NULL OR tp.id IS NULL THEN NULL
                         -- the same resolution as before: the contact steps keep its first repeat
-                        WHEN %(incremental)s AND known.same THEN known.first_repeat_at
+                        WHEN %(incremental)s AND known.closed_date = t.closed_date
+                             AND known.customer_id = tp.commercial_partner_id THEN known.first_repeat_at
                         ELSE %(first_repeat)s END
               FROM helpdesk_ticket t
          LEFT JOIN helpdesk_ticket_stage st ON st.id = t.stage_id
          LEFT JOIN res_partner tp ON tp.id = t.partner_id
-         -- lateral: one probe of the ticket's row, never a scan of them all
-         LEFT JOIN LATERAL (SELECT TRUE AS same, k.first_repeat_at FROM cc_kpi_ticket k
-                             WHERE k.ticket_id = t.id AND k.closed_date = t.closed_date
-                               AND k.customer_id = tp.commercial_partner_id) known ON TRUE
+         -- lateral: one probe of the ticket's row (by its ticket), never a scan of them all
+         LEFT JOIN LATERAL (SELECT k.closed_date, k.customer_id, k.first_repeat_at FROM cc_kpi_ticket k
+                             WHERE k.ticket_id = t.id) known ON TRUE
          LEFT JOIN cc_channel ch ON ch.id = t.cc_channel_id
              WHERE %(changed)s
              ORDER BY t.closed_date  -- a full refresh stores the month's resolutions, then the open tickets, together
