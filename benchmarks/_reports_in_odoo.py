@@ -93,7 +93,11 @@ def prepare(env, partners, interactions, tickets, days, timer_share, survey_shar
     steps("upsell prompts", insert_upsell, env, rule, customers, upsell_flags, sales_team, salespeople.ids, now, days)
     steps("ANALYZE", env.cr.execute, "ANALYZE")
     refreshed = steps("full KPI refresh", env["cc.kpi.contact"].refresh, full=True)
-    steps("ANALYZE cc_kpi_contact", env.cr.execute, "ANALYZE cc_kpi_contact")
+    steps(
+        "ANALYZE the KPI facts",
+        env.cr.execute,
+        "ANALYZE cc_kpi_contact, cc_kpi_summary, cc_kpi_ticket, cc_kpi_sla_outcome",
+    )
     env.cr.execute("SELECT state, count(*) FROM cc_sla_timer GROUP BY state")
     timers = dict(env.cr.fetchall())
     return {
@@ -112,6 +116,9 @@ def prepare(env, partners, interactions, tickets, days, timer_share, survey_shar
             "upsell_flags": env["cc.upsell.flag"].search_count([]),
             "upsell_won": env["cc.upsell.flag"].search_count([("state", "=", "won")]),
             "kpi_contact_rows": refreshed,
+            "kpi_summary_rows": env["cc.kpi.summary"].search_count([]),
+            "kpi_ticket_rows": env["cc.kpi.ticket"].search_count([]),
+            "kpi_sla_outcome_rows": env["cc.kpi.sla.outcome"].search_count([]),
         },
         "prepare_seconds": steps.seconds,
         "full_refresh_seconds": steps.seconds["full KPI refresh"],
@@ -155,9 +162,10 @@ def insert_surveys(env, share):
     a day after the ticket was solved, the others expired."""
     env.cr.execute(SQL(
         """
-        INSERT INTO cc_survey (kind, partner_id, ticket_id, company_id, token, state, score, channel_type, sent_at,
-                               answered_at, expires_at, create_uid, write_uid, create_date, write_date)
-        SELECT kind, t.partner_id, t.id, t.company_id, md5(kind || t.id),
+        INSERT INTO cc_survey (kind, partner_id, ticket_id, team_id, user_id, company_id, token, state, score,
+                               channel_type, sent_at, answered_at, expires_at, create_uid, write_uid, create_date,
+                               write_date)
+        SELECT kind, t.partner_id, t.id, t.team_id, t.user_id, t.company_id, md5(kind || t.id),
                CASE WHEN answered THEN 'answered' ELSE 'expired' END,
                CASE WHEN NOT answered THEN NULL WHEN kind = 'csat' THEN 1 + (t.id * 31) %% 5 ELSE (t.id * 17) %% 11 END,
                COALESCE(ch.channel_type, 'email'), t.closed_date,
@@ -350,6 +358,10 @@ def measure(env, new_interactions, refresh_runs, runs, explain_dir, explain_pref
         refresh["seconds"].append(meter.seconds)
         refresh["queries"].append(meter.queries)
         if run == 0:
+            refresh["statements"] = [
+                {"ms": round(statement["ms"], 2), "query_start": " ".join(statement["query"].split())[:100]}
+                for statement in sorted(meter.statements, key=lambda statement: -statement["ms"])
+            ]
             upsert = max(meter.statements, key=lambda statement: statement["ms"])
             refresh_plan = explain(env, upsert, explain_dir, "refresh upsert", explain_prefix)
         savepoint.close(rollback=True)  # the new contacts and the watermark go: the next run starts the same
@@ -383,6 +395,7 @@ def measure(env, new_interactions, refresh_runs, runs, explain_dir, explain_pref
             "queries_median": median(refresh["queries"]),
             "insert_ms_median": round(median(refresh["insert_seconds"]) * 1000, 2),
             "upsert_plan": refresh_plan,
+            "statements_first_run": refresh["statements"],
             "nothing_new_ms": round(idle.seconds * 1000, 2),
             "nothing_new_rows": idle_rows,
         },

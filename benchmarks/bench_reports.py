@@ -10,17 +10,20 @@ form), --partners customers, --tickets tickets (85 % solved within 5 days), --in
 inbound: answered after a skewed wait, or missed), SLA timers (first response, resolution) on --timer-share of
 the tickets (met, late, breached, running, at risk), CSAT and NPS surveys on --survey-share of the solved
 tickets, --upsell-flags upsell prompts of which one in five was won with its opportunity: every source of the
-KPIs has data. Then a full refresh of the KPI facts (timed, for information) and ANALYZE.
+KPIs has data. Then a full refresh of the KPI facts (contact rows, their sums per hour and day, ticket rows,
+SLA outcomes; timed, for information) and ANALYZE.
 
 Inside Odoo, in a transaction rolled back, as the administrator (a contact center manager: the whole company):
 
 1. `cc.kpi.contact.refresh()` after --new-interactions new contacts (received in the last hour, written now;
-   inserted in SQL, untimed): median of --refresh-runs, each rolled back to a savepoint; the plan of its upsert.
+   inserted in SQL, untimed): median of --refresh-runs, each rolled back to a savepoint; the time of each of its
+   statements and the plan of the slowest.
 2. `cc.kpi.compute(first of last month, first of this month, groupby=['team_id', 'channel_type'])`, warm
    (one call first), each call after an emptied ORM cache: median of --runs, queries, time per source (the
    refresh it starts with, the contact facts, FCR, surveys, SLA, backlog, upsell).
-3. `cc.dashboard.dashboard_data('7d')` the same way (three compute calls and the live panel): median of --runs,
-   queries, and the first call of the process apart.
+3. `cc.dashboard.dashboard_data('7d')` the same way (one refresh, the period's KPIs, the previous period's without
+   the backlog, the trend from the contact sums only, the live panel): median of --runs, queries, and the first
+   call of the process apart.
 
 The three slowest statements of 2 and 3 are explained (EXPLAIN ANALYZE, BUFFERS): a summary here, the plans in
 results/logs/reports-explain-*.txt. A part missing its target runs once more under cProfile
@@ -89,6 +92,8 @@ def print_diagnostics(facts, measured):
         f"refresh: runs {refresh['all_ms']} ms for {refresh['rows_upserted']} rows; upsert {plan['execution_ms']} ms, "
         f"{plan['top']}; reads: {summarize_scans(plan)} [{plan['file']}]"
     )
+    for statement in refresh["statements_first_run"][:6]:
+        say(f"  {statement['ms']} ms: {statement['query_start']}...")
     for name in ("compute", "dashboard"):
         figures = measured[name]
         sources = ", ".join(

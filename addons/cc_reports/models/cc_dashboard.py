@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .cc_kpi import SOURCE_NAMES
+
 PERIODS = {"today": 1, "7d": 7, "30d": 30}
 CARD_KEYS = (
     "offered",
@@ -31,12 +33,14 @@ class CcDashboard(models.AbstractModel):
         days = PERIODS.get(period, 7)
         now = fields.Datetime.now()
         start, previous_start = now - timedelta(days=days), now - timedelta(days=2 * days)
+        self.env["cc.kpi.contact"].refresh()
         kpis = self.env["cc.kpi"]
-        current = kpis.compute(start, now)[0]
-        previous = kpis.compute(previous_start, start)[0]
-        trend = kpis.compute(start, now, groupby=["date:day"])
+        current = kpis._compute(start, now)[0]
+        # The backlog is a stock counted now, once; the trend shows contacts only.
+        previous = kpis._compute(previous_start, start, sources=[name for name in SOURCE_NAMES if name != "backlog"])[0]
+        trend = kpis._compute(start, now, groupby=["date:day"], sources=())
         cards = {key: {"value": current.get(key), "previous": previous.get(key)} for key in CARD_KEYS}
-        cards["backlog"]["previous"] = None  # a stock counted now: there is no figure for the previous period
+        cards["backlog"]["previous"] = None  # there is no figure for the previous period
         if not self.env.user.has_group("sales_team.group_sale_salesman"):
             cards["upsell_revenue"] = {"value": None, "previous": None}  # amounts are for Sales users only
         return {

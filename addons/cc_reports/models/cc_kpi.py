@@ -8,7 +8,10 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from odoo.addons.cc_sla.models.cc_sla_target import TARGET_KINDS
+
 from ..tools import kpi
+from .cc_kpi_summary import SUMMED_FIELDS
 
 DIMENSIONS = ("channel_type", "team_id", "user_id", "company_id")
 GRANULARITIES = ("day", "week", "month")
@@ -28,56 +31,16 @@ CONTRACT_KEYS = (
     "upsell_revenue",
 )
 
-TOTAL_FIELDS = (
-    "handled",
-    "abandoned",
-    "short_abandoned",
-    "handle_seconds",
-    "answered_with_wait",
-    "wait_seconds",
-    "answered_within",
-    "abandoned_within",
-)
-
 # How each source reaches the dimensions and its date, in SQL; aliases are those of the sources' FROM clauses.
-TICKET_DIMENSIONS = {
-    "channel_type": "ch.channel_type",
-    "team_id": "t.team_id",
-    "user_id": "t.user_id",
-    "company_id": "t.company_id",
-}
 SOURCES = {
     "resolutions": (
-        TICKET_DIMENSIONS,
-        "t.closed_date",
-        """FROM helpdesk_ticket t
-           JOIN res_partner tp ON tp.id = t.partner_id
-      LEFT JOIN cc_channel ch ON ch.id = t.cc_channel_id""",
+        {name: f"r.{name}" for name in DIMENSIONS},
+        "r.closed_date",
+        "FROM cc_kpi_ticket r",
     ),
-    "surveys": (
-        {
-            "channel_type": "s.channel_type",
-            "team_id": "t.team_id",
-            "user_id": "t.user_id",
-            "company_id": "s.company_id",
-        },
-        "s.answered_at",
-        "FROM cc_survey s LEFT JOIN helpdesk_ticket t ON t.id = s.ticket_id",
-    ),
-    "timers": (
-        TICKET_DIMENSIONS,
-        "COALESCE(tm.reached_at, tm.deadline)",
-        """FROM cc_sla_timer tm
-           JOIN helpdesk_ticket t ON t.id = tm.ticket_id
-      LEFT JOIN cc_channel ch ON ch.id = t.cc_channel_id""",
-    ),
-    "backlog": (
-        TICKET_DIMENSIONS,
-        None,
-        """FROM helpdesk_ticket t
-           JOIN helpdesk_ticket_stage st ON st.id = t.stage_id AND NOT st.closed
-      LEFT JOIN cc_channel ch ON ch.id = t.cc_channel_id""",
-    ),
+    "surveys": ({name: f"s.{name}" for name in DIMENSIONS}, "s.answered_at", "FROM cc_survey s"),
+    "timers": ({name: f"tm.{name}" for name in DIMENSIONS}, "tm.date", "FROM cc_kpi_sla_outcome tm"),
+    "backlog": ({name: f"r.{name}" for name in DIMENSIONS}, None, "FROM cc_kpi_ticket r"),
     "upsell": (
         {
             "channel_type": "i.channel_type",
@@ -92,6 +55,10 @@ SOURCES = {
       LEFT JOIN cc_interaction i ON i.id = f.interaction_id""",
     ),
 }
+
+
+# What compute() reads besides the contacts, each a method _<name>.
+SOURCE_NAMES = ("fcr", "surveys", "sla", "backlog", "upsell")
 
 
 class CcKpi(models.AbstractModel):
@@ -111,6 +78,11 @@ class CcKpi(models.AbstractModel):
         `domain` filters the contacts; its conditions on the four dimensions filter the other sources too.
         What a user sees is limited to their role: agents their own figures, supervisors their teams'.
         """
+        self.env["cc.kpi.contact"].refresh()
+        return self._compute(date_from, date_to, domain, groupby)
+
+    def _compute(self, date_from, date_to, domain=None, groupby=None, sources=SOURCE_NAMES):
+        """compute() on the facts as they are (no refresh), the contacts' figures and those of `sources` only."""
         groupby = list(groupby or [])
         self._check_groupby(groupby)
         date_from, date_to = fields.Datetime.to_datetime(date_from), fields.Datetime.to_datetime(date_to)
@@ -119,8 +91,8 @@ class CcKpi(models.AbstractModel):
         groups = defaultdict(dict)
         for key, figures in self._contact_figures(date_from, date_to, domain, groupby, settings).items():
             groups[key].update(figures)
-        for compute_source in (self._fcr, self._surveys, self._sla, self._backlog, self._upsell):
-            for key, figures in compute_source(date_from, date_to, groupby, filters, settings).items():
+        for source in sources:
+            for key, figures in getattr(self, f"_{source}")(date_from, date_to, groupby, filters, settings).items():
                 groups[key].update(figures)
         return [self._row(key, groupby, groups[key]) for key in sorted(groups, key=_sort_key)]
 
@@ -166,22 +138,55 @@ class CcKpi(models.AbstractModel):
     # --- contacts: the fact table, through _read_group --------------------------------------------------
 
     def _contact_figures(self, date_from, date_to, domain, groupby, settings):
-        facts = self.env["cc.kpi.contact"]
-        facts.refresh()
         scope = [Domain(name, "in", list(ids)) for name, ids in self._scope().items()]
-        full_domain = Domain.AND([[("date", ">=", date_from), ("date", "<", date_to)], domain or [], *scope])
-        totals = defaultdict(lambda: [0] * len(TOTAL_FIELDS))
+        conditions = Domain.AND([domain or [], *scope])
+        totals = defaultdict(lambda: [0] * len(SUMMED_FIELDS))
         read_groupby = [_fact_groupby(spec) for spec in groupby]
-        for row in facts._read_group(full_domain, read_groupby, [f"{name}:sum" for name in TOTAL_FIELDS]):
-            key = tuple(_period_key(spec, value) for spec, value in zip(groupby, row[: len(groupby)], strict=True))
-            sums = totals[key]
-            for index, value in enumerate(row[len(groupby) :]):
-                sums[index] += value or 0
+        aggregates = [f"{name}:sum" for name in SUMMED_FIELDS]
+        for model, in_periods in self._contact_sources(date_from, date_to, domain, groupby):
+            for row in self.env[model]._read_group(in_periods & conditions, read_groupby, aggregates):
+                key = tuple(_period_key(spec, value) for spec, value in zip(groupby, row[: len(groupby)], strict=True))
+                sums = totals[key]
+                for index, value in enumerate(row[len(groupby) :]):
+                    sums[index] += value or 0
         figures = {}
         for key, sums in totals.items():
             figures[key] = kpi.contact_kpis(kpi.ContactTotals(*sums), settings)
             figures[key]["service_level_met"] = kpi.service_level_met(figures[key]["service_level"], settings)
         return figures
+
+    def _contact_sources(self, date_from, date_to, domain, groupby):
+        """[(model, domain)]: where the contact sums of [date_from, date_to) are read.
+
+        Whole UTC days from the day sums, unless days are grouped in another time zone; whole hours from the hour
+        sums; the minutes before the first whole hour and after the last one from the contact rows. The contact
+        rows alone when the sums cannot answer: a domain on anything but the four dimensions, days cut in a time
+        zone whose offset is not a whole number of hours.
+        """
+        contacts_only = [("cc.kpi.contact", _spans([(date_from, date_to)]))]
+        if any(condition.field_expr not in DIMENSIONS for condition in Domain(domain or []).iter_conditions()):
+            return contacts_only
+        offsets = {timedelta()}
+        if any(spec.startswith("date") for spec in groupby):
+            tz_name = self.env.context.get("tz")
+            tz = pytz.timezone(tz_name if tz_name in pytz.all_timezones_set else "UTC")
+            offsets = {pytz.utc.localize(moment).astimezone(tz).utcoffset() for moment in (date_from, date_to)}
+        first_hour, last_hour = _whole("hour", date_from, date_to)
+        if first_hour >= last_hour or any(offset % timedelta(hours=1) for offset in offsets):
+            return contacts_only
+        first_day, last_day = _whole("day", first_hour, last_hour)
+        if first_day >= last_day or offsets != {timedelta()}:
+            first_day = last_day = last_hour  # whole hours only
+        parts = [
+            ("cc.kpi.summary", "day", [(first_day, last_day)]),
+            ("cc.kpi.summary", "hour", [(first_hour, first_day), (last_day, last_hour)]),
+            ("cc.kpi.contact", None, [(date_from, first_hour), (last_hour, date_to)]),
+        ]
+        return [
+            (model, _spans(spans) & (Domain("period", "=", period) if period else Domain.TRUE))
+            for model, period, spans in parts
+            if any(start < end for start, end in spans)
+        ]
 
     # --- the other sources, one grouped SQL query each ------------------------------------------------------
 
@@ -221,15 +226,15 @@ class CcKpi(models.AbstractModel):
         return SQL(dimensions[name])
 
     def _fcr(self, date_from, date_to, groupby, filters, settings):
-        repeat = SQL(
-            """EXISTS (SELECT 1 FROM cc_interaction i JOIN res_partner ip ON ip.id = i.partner_id
-                        WHERE ip.commercial_partner_id = tp.commercial_partner_id AND i.direction = 'inbound'
-                          AND i.received_at > t.closed_date
-                          AND i.received_at <= t.closed_date + %s * interval '1 day')""",
-            settings.fcr_window_days,
-        )
+        repeat = SQL("r.first_repeat_at <= r.closed_date + %s * interval '1 day'", settings.fcr_window_days)
         rows = self._grouped(
-            "resolutions", SQL("count(*), count(*) FILTER (WHERE NOT %s)", repeat), date_from, date_to, groupby, filters
+            "resolutions",
+            SQL("count(*), count(*) FILTER (WHERE %s IS NOT TRUE)", repeat),
+            date_from,
+            date_to,
+            groupby,
+            filters,
+            SQL("AND r.customer_id IS NOT NULL"),
         )
         return {key: {"fcr": kpi.share(resolved_first_time, resolved)} for key, (resolved, resolved_first_time) in rows}
 
@@ -249,45 +254,52 @@ class CcKpi(models.AbstractModel):
         }
 
     def _sla(self, date_from, date_to, groupby, filters, settings):
+        kinds = [kind for kind, _label in TARGET_KINDS]
         select = SQL(
             """count(*) FILTER (WHERE tm.state = 'met'), count(*) FILTER (WHERE tm.state <> 'met'),
-               array_agg(ARRAY[tm.kind, tm.state]),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM tm.reached_at - tm.start_at))
-                   FILTER (WHERE tm.kind = 'first_response' AND tm.reached_at IS NOT NULL),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM tm.reached_at - tm.start_at))
-                   FILTER (WHERE tm.kind = 'first_response' AND tm.reached_at IS NOT NULL)"""
+               %s,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY tm.reached_seconds)
+                   FILTER (WHERE tm.kind = 'first_response' AND tm.reached_seconds IS NOT NULL),
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY tm.reached_seconds)
+                   FILTER (WHERE tm.kind = 'first_response' AND tm.reached_seconds IS NOT NULL)""",
+            SQL(", ").join(
+                SQL(
+                    "count(*) FILTER (WHERE tm.kind = %s AND tm.state = 'met'), count(*) FILTER (WHERE tm.kind = %s)",
+                    kind,
+                    kind,
+                )
+                for kind in kinds
+            ),
         )
-        rows = self._grouped(
-            "timers",
-            select,
-            date_from,
-            date_to,
-            groupby,
-            filters,
-            SQL("AND tm.state IN ('met', 'met_late', 'breached')"),
-        )
-        return {
-            key: {
+        figures = {}
+        for key, (met, missed, *by_kind, median, p90) in self._grouped(
+            "timers", select, date_from, date_to, groupby, filters
+        ):
+            counts = dict(zip(kinds, zip(by_kind[::2], by_kind[1::2], strict=True), strict=True))
+            figures[key] = {
                 "sla_compliance": kpi.sla_compliance_from_counts(met, missed),
-                # array_agg() over no timer is NULL: nothing measured, None
-                "sla_compliance_by_kind": kpi.sla_compliance_by_kind(map(tuple, kinds_states or ())) or None,
+                "sla_compliance_by_kind": {
+                    kind: kpi.sla_compliance_from_counts(kind_met, decided - kind_met)
+                    for kind, (kind_met, decided) in counts.items()
+                    if decided
+                }
+                or None,  # nothing measured
                 "first_response_median": median,
                 "first_response_p90": p90,
             }
-            for key, (met, missed, kinds_states, median, p90) in rows
-        }
+        return figures
 
     def _backlog(self, date_from, date_to, groupby, filters, settings):
         now = fields.Datetime.now()
         select = SQL(
-            "count(*), avg(EXTRACT(EPOCH FROM %s - t.create_date)), max(EXTRACT(EPOCH FROM %s - t.create_date))",
+            "count(*), avg(EXTRACT(EPOCH FROM %s - r.opened_at)), max(EXTRACT(EPOCH FROM %s - r.opened_at))",
             now,
             now,
         )
         return {
             key: {"backlog": count, "backlog_mean_age": mean_age, "backlog_max_age": max_age}
             for key, (count, mean_age, max_age) in self._grouped(
-                "backlog", select, date_from, date_to, groupby, filters
+                "backlog", select, date_from, date_to, groupby, filters, SQL("AND r.open")
             )
         }
 
@@ -302,6 +314,20 @@ class CcKpi(models.AbstractModel):
             SQL("AND f.state = 'won'"),
         )
         return {key: {"upsell_revenue": float(revenue)} for key, (revenue,) in rows}
+
+
+def _whole(unit, start, end):
+    """(first, last): the whole hours or days (`unit`, UTC) of [start, end) are [first, last), none if first >= last."""
+    zeroed = {"minute": 0, "second": 0, "microsecond": 0} | ({"hour": 0} if unit == "day" else {})
+    first = start.replace(**zeroed)
+    if first < start:
+        first += timedelta(**{f"{unit}s": 1})
+    return first, end.replace(**zeroed)
+
+
+def _spans(spans):
+    """The domain of the rows dated within one of the non-empty [start, end) `spans`."""
+    return Domain.OR([Domain("date", ">=", start) & Domain("date", "<", end) for start, end in spans if start < end])
 
 
 def _fact_groupby(spec):

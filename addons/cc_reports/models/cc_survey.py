@@ -21,6 +21,9 @@ class CcSurvey(models.Model):
     kind = fields.Selection(SURVEY_KINDS, required=True, default="csat")
     partner_id = fields.Many2one("res.partner", string="Customer", index=True)
     ticket_id = fields.Many2one("helpdesk.ticket", index=True, ondelete="cascade")
+    # The ticket's team and agent, stored: the KPIs group surveys by them without a join per survey.
+    team_id = fields.Many2one(related="ticket_id.team_id", store=True, string="Team")
+    user_id = fields.Many2one(related="ticket_id.user_id", store=True, string="Agent")
     interaction_id = fields.Many2one("cc.interaction", help="The contact whose channel the survey went through.")
     channel_type = fields.Char(help="The channel the survey was sent through (email when no messaging channel).")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)

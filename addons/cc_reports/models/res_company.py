@@ -41,5 +41,5 @@ class ResCompany(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if any(name in vals for name in ("cc_sl_threshold_seconds", "cc_short_abandon_seconds")):
-            self.env["cc.kpi.contact"].refresh(full=True)  # the stored flags depend on these thresholds
+            self.env["cc.kpi.contact"]._rebuild_contacts()  # the stored flags depend on these thresholds
         return result
