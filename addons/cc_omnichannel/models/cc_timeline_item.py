@@ -204,6 +204,8 @@ class CcTimelineItem(models.Model):
     def _readable_branches(self):
         """[(branch, (FROM, WHERE) of its model's records this user may read)]: a model the user may not read
         at all adds nothing."""
+        # The branches read the sources' tables (their joins too) in SQL: what the ORM still holds must be there.
+        self.env.flush_all()
         branches = self._timeline_branches()
         check_slots(branches)
         return [(branch, access) for branch in branches if (access := self._readable_records_sql(branch.model))]
