@@ -8,7 +8,24 @@ _TARGET = (
     " ELSE 'Resolution' END"
 )
 _TICKET = "concat('Ticket ', helpdesk_ticket.number, ': ', helpdesk_ticket.name)"
-_TIMERS = "JOIN cc_sla_timer timer ON timer.ticket_id = helpdesk_ticket.id"
+
+
+def _timer_events(slot, date, title, states):
+    """The timers of the customer's tickets whose state is in `states` (an SQL list), one item each at `date`."""
+    return TimelineBranch(
+        slot=slot,
+        model="helpdesk.ticket",
+        kind="sla",
+        key="timer.id",
+        partner="helpdesk_ticket.partner_id",
+        date=date,
+        user_id="helpdesk_ticket.user_id",
+        title=title,
+        summary=_TICKET,
+        indexed=False,
+        joins="JOIN cc_sla_timer timer ON timer.ticket_id = helpdesk_ticket.id",
+        where=f"helpdesk_ticket.partner_id IS NOT NULL AND timer.state IN {states}",
+    )
 
 
 class CcTimelineItem(models.Model):
@@ -22,32 +39,11 @@ class CcTimelineItem(models.Model):
     def _timeline_branches(self):
         return [
             *super()._timeline_branches(),
-            TimelineBranch(
-                slot=12,
-                model="helpdesk.ticket",
-                kind="sla",
-                key="timer.id",
-                partner="helpdesk_ticket.partner_id",
-                date="timer.reached_at",
-                user_id="helpdesk_ticket.user_id",
-                title=f"concat({_TARGET}, CASE timer.state WHEN 'met' THEN ' met' ELSE ' met late' END)",
-                summary=_TICKET,
-                indexed=False,
-                joins=_TIMERS,
-                where="helpdesk_ticket.partner_id IS NOT NULL AND timer.state IN ('met', 'met_late')",
+            _timer_events(
+                12,
+                "timer.reached_at",
+                f"concat({_TARGET}, CASE timer.state WHEN 'met' THEN ' met' ELSE ' met late' END)",
+                "('met', 'met_late')",
             ),
-            TimelineBranch(
-                slot=13,
-                model="helpdesk.ticket",
-                kind="sla",
-                key="timer.id",
-                partner="helpdesk_ticket.partner_id",
-                date="timer.deadline",
-                user_id="helpdesk_ticket.user_id",
-                title=f"concat({_TARGET}, ' breached')",
-                summary=_TICKET,
-                indexed=False,
-                joins=_TIMERS,
-                where="helpdesk_ticket.partner_id IS NOT NULL AND timer.state IN ('breached', 'met_late')",
-            ),
+            _timer_events(13, "timer.deadline", f"concat({_TARGET}, ' breached')", "('breached', 'met_late')"),
         ]
