@@ -46,9 +46,7 @@ class DiscussChannel(models.Model):
         )
 
     def _cc_log_chat_message(self, message):
-        cc_channel = self.livechat_channel_id and self._cc_channel()
-        if not cc_channel:
-            return
+        """Only the first message of each side matters: the visitor's opens the contact, the agent's answers it."""
         # sudo: the member history says who wrote (visitor or agent) and how many messages they wrote.
         author = self.sudo().livechat_channel_member_history_ids.filtered(
             lambda history: (
@@ -58,6 +56,9 @@ class DiscussChannel(models.Model):
             )
         )[:1]
         if author.message_count != 1:
+            return
+        cc_channel = self.livechat_channel_id and self._cc_channel()
+        if not cc_channel:
             return
         if author.livechat_member_type == "visitor":
             processor = self.env["cc.inbound.processor"].sudo()
