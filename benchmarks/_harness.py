@@ -35,6 +35,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
 LOGS_DIR = RESULTS_DIR / "logs"
+BENCH_ADDONS = BENCH_DIR / "addons"  # addons that exist for the benchmarks only (installed where one asks)
 
 sys.path.insert(0, str(ROOT / "tools"))
 import cc  # noqa: E402 - our dev tooling: venv, Odoo, PostgreSQL cluster
@@ -262,7 +263,7 @@ class OdooBench:
         self.name = name
         self.python = cc.ensure_venv()
         self.odoo, self.odoo_source = cc.find_odoo(self.python)
-        self.addons_path = cc.addons_path(self.odoo_source)
+        self.addons_path = f"{cc.addons_path(self.odoo_source)},{BENCH_ADDONS}"
         self.workdir = Path(tempfile.mkdtemp(prefix=f"cc-bench-{name}-"))
         # Its own directory, so that the `postgres` user can own it when we are root.
         self.cluster = cc.Cluster(tempfile.mkdtemp(prefix=f"cc-bench-{name}-pg-"), cc.free_port())
@@ -336,18 +337,28 @@ class OdooBench:
             raise BenchmarkError(f"{Path(script).name} {action} failed (exit {done.returncode}):\n{tail}")
         return json.loads(result_path.read_text())
 
+    def _client(self, program, *args, failure):
+        """Run one of PostgreSQL's client programs against our cluster; raise BenchmarkError(failure) if it fails."""
+        command = [
+            str(self.cluster.bindir / program), "-h", "127.0.0.1", "-p", str(self.cluster.port),
+            "-U", self.cluster.user, *args,
+        ]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode:
+            raise BenchmarkError(f"{failure}: {done.stderr.strip()}")
+
     def copy_database(self, source, target):
         """Create `target` as a copy of `source` (which nothing may be connected to), filestore included."""
-        createdb = [
-            str(self.cluster.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.cluster.port),
-            "-U", self.cluster.user, "-T", source, target,
-        ]  # fmt: skip
-        done = subprocess.run(createdb, capture_output=True, text=True, check=False)
-        if done.returncode:
-            raise BenchmarkError(f"could not copy database {source} to {target}: {done.stderr.strip()}")
+        self._client("createdb", "-T", source, target, failure=f"could not copy database {source} to {target}")
         filestore = self.workdir / "odoo-data" / "filestore"
         if (filestore / source).is_dir():
             shutil.copytree(filestore / source, filestore / target)
+
+    def vacuum(self, database, full=False):
+        """VACUUM (FULL: rewrite tables and indexes compactly) and ANALYZE `database`, so that databases compared
+        in one benchmark start alike whatever their setup left behind (rows updated, transactions rolled back)."""
+        options = ["--full"] if full else []
+        self._client("vacuumdb", "--quiet", "--analyze", *options, database, failure=f"could not vacuum {database}")
 
     def query(self, database, sql, params=()):
         """The rows of one SQL statement on `database`, read from outside Odoo (while a server runs)."""

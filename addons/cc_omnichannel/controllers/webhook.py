@@ -76,9 +76,12 @@ class CcWebhookController(http.Controller):
         url = channel.webhook_url
         if httprequest.query_string:
             url = f"{url}?{httprequest.query_string.decode()}"
+        # with_company: the payload and its job belong to the channel's company (and env.company needs no
+        # read of the public user).
         status, text = (
             request.env["cc.inbound.processor"]
             .sudo()
+            .with_company(channel.company_id)
             .receive(
                 channel,
                 {

@@ -80,12 +80,13 @@ class CcIdentity(models.Model):
             kind, value = "other", (raw_value or "").strip()
         if not value:
             return self.env["res.partner"]
-        identities = self.search(  # at most one row per kind, through the unique index
+        identities = self.search_fetch(  # at most one row per kind, through the unique index
             [
                 ("company_id", "=", company.id),
                 ("kind", "in", self._KINDS_MATCHED_TOGETHER.get(kind, (kind,))),
                 ("value", "=", value),
-            ]
+            ],
+            ["kind", "partner_id"],
         )
         same_kind = identities.filtered(lambda identity: identity.kind == kind)
         if same_kind:

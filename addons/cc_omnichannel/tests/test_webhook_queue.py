@@ -27,6 +27,22 @@ class TestWebhookQueue(WebhookCase):
         self.assertEqual(event.state, "processed")
         self.assertEqual(self.interactions(self.sms).ticket_id.name, "Where is my order?")
 
+    def test_payload_and_job_belong_to_the_channel_company(self):
+        branch = self.env["res.company"].create({"name": "Branch Office", "country_id": self.env.ref("base.be").id})
+        branch_sms = self.sms.copy(
+            {"name": "Branch SMS", "company_id": branch.id, "team_id": False, "signing_secret": "branch-token"}
+        )
+        jobs = self.job_counter()
+
+        self.post_twilio(branch_sms, twilio_sms("SMQ04", "+32470123456", "Bonjour"), process=False)
+
+        event = self.events(branch_sms)
+        self.assertEqual(event.company_id, branch)
+        self.assertEqual(jobs.search_created().company_id, branch, "the job runs in the channel's company")
+        self.perform_jobs(jobs)
+        self.assertEqual(event.state, "processed")
+        self.assertEqual(self.interactions(branch_sms).body, "Bonjour")
+
     def test_refused_requests_queue_nothing(self):
         jobs = self.job_counter()
         forged = self.post_twilio(self.sms, twilio_sms("SMQ02", "+32470123456", "hi"), signature="Zm9yZ2Vk")
