@@ -51,7 +51,7 @@ class CcKpiTicket(models.Model):
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, readonly=True, ondelete="cascade")
     customer_id = fields.Many2one("res.partner", readonly=True, help="The commercial partner.")
     opened_at = fields.Datetime(readonly=True)
-    open = fields.Boolean(readonly=True, help="In a stage that is not closed.")
+    open = fields.Boolean(readonly=True, help="Active, in a stage that is not closed.")
     closed_date = fields.Datetime(readonly=True)
     first_repeat_at = fields.Datetime(readonly=True, help="The customer's first inbound contact after the resolution.")
 
@@ -74,7 +74,7 @@ class CcKpiTicket(models.Model):
             INSERT INTO cc_kpi_ticket (ticket_id, company_id, channel_type, team_id, user_id, customer_id, opened_at,
                                        open, closed_date, first_repeat_at)
             SELECT t.id, t.company_id, ch.channel_type, t.team_id, t.user_id, tp.commercial_partner_id, t.create_date,
-                   st.closed IS FALSE, t.closed_date,
+                   st.closed IS FALSE AND t.active, t.closed_date,
                    CASE WHEN t.closed_date IS NULL OR tp.id IS NULL THEN NULL
                         -- the same resolution as before: the contact steps keep its first repeat
                         WHEN %(incremental)s AND known.closed_date = t.closed_date

@@ -475,3 +475,10 @@ class TestKpiService(KpiDataCase, TransactionCase):
             self.t7.stage_id = self.stage_done
         self.assertEqual(self.ours()[0]["backlog"], 2)
         self.assertEqual(self.by(self.ours(groupby=["team_id"]), "team_id")[self.team_b.id]["backlog"], 1)
+
+    def test_archived_tickets_leave_the_backlog(self):
+        self.t6.active = False
+        self.assertEqual(self.ours()[0]["backlog"], 2)  # T7, T9
+        self.assertFalse(
+            self.by(self.ours(groupby=["team_id"]), "team_id")[self.team_a.id]["backlog"], "T6 was team A's"
+        )
