@@ -23,3 +23,18 @@ def test_contact_center_menu_for_admin(odoo):
         {"fields": ["name"]},
     )
     assert [menu["name"] for menu in menus] == ["Contact Center"]
+
+
+def test_demo_live_chats_took_time(odoo):
+    """The demo's website chats have the waits and lengths of real ones, so live chat's ASA and AHT are not 0."""
+    chats = odoo.call(
+        "cc.interaction",
+        "search_read",
+        [[("channel_id.provider", "=", "odoo_livechat"), ("direction", "=", "inbound")]],
+        {"fields": ["state", "wait_seconds", "talk_seconds"], "order": "received_at"},
+    )
+    assert [(chat["state"], chat["wait_seconds"], chat["talk_seconds"]) for chat in chats] == [
+        ("done", 35, 420),
+        ("missed", 150, 0),
+        ("in_progress", 50, 0),
+    ]
