@@ -13,6 +13,7 @@ from . import cc_survey
 from . import cc_timeline_item
 from . import digest_digest
 from . import helpdesk_ticket
+from . import helpdesk_ticket_stage
 from . import res_company
 from . import res_config_settings
 from . import cc_reports_demo

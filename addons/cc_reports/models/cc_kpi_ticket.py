@@ -62,6 +62,24 @@ class CcKpiTicket(models.Model):
     _unrepeated_idx = models.Index("(customer_id) WHERE first_repeat_at IS NULL AND closed_date IS NOT NULL")
 
     @api.model
+    def _follow_stages(self, stages):
+        """`stages` now close their tickets, or no longer do: their tickets' rows follow at once. The tickets
+        themselves are not written, so the incremental refresh would not read them again."""
+        self.env["helpdesk.ticket.stage"].flush_model(["closed"])
+        self.env["helpdesk.ticket"].flush_model(["stage_id", "active"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE cc_kpi_ticket k SET open = new.open
+                     FROM (SELECT t.id, st.closed IS NOT TRUE AND t.active AS open
+                             FROM helpdesk_ticket t JOIN helpdesk_ticket_stage st ON st.id = t.stage_id
+                            WHERE t.stage_id = ANY(%s)) new
+                    WHERE k.ticket_id = new.id AND k.open IS DISTINCT FROM new.open""",
+                stages.ids,
+            )
+        )
+        self.invalidate_model(["open"])
+
+    @api.model
     def _refresh(self, changed_tickets, changed_contacts):
         """Bring the rows up to date: the tickets of `changed_tickets` (an SQL condition on helpdesk_ticket t),
         opened, solved, reopened or moved; the first repeats that the contacts of `changed_contacts` (on
@@ -74,7 +92,7 @@ class CcKpiTicket(models.Model):
             INSERT INTO cc_kpi_ticket (ticket_id, company_id, channel_type, team_id, user_id, customer_id, opened_at,
                                        open, closed_date, first_repeat_at)
             SELECT t.id, t.company_id, ch.channel_type, t.team_id, t.user_id, tp.commercial_partner_id, t.create_date,
-                   st.closed IS FALSE AND t.active, t.closed_date,
+                   st.closed IS NOT TRUE AND t.active, t.closed_date,
                    CASE WHEN t.closed_date IS NULL OR tp.id IS NULL THEN NULL
                         -- the same resolution as before: the contact steps keep its first repeat
                         WHEN %(incremental)s AND known.closed_date = t.closed_date

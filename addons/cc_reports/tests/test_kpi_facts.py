@@ -43,6 +43,21 @@ class TestKpiFacts(KpiDataCase, TransactionCase):
         self.assertEqual(self.summed(), (5, 1))  # V1 only
         self.assertAlmostEqual(self.ours()[0]["service_level"], 1 / 8)
 
+    def test_a_stage_made_closing_takes_its_tickets_off_the_backlog(self):
+        parts = self.env["helpdesk.ticket.stage"].create({"name": "Waiting for parts"})  # "closed" left empty
+        self.t6.stage_id = parts
+        self.assertEqual(self.ours()[0]["backlog"], 3, "T6 T7 T9: a stage not flagged closing keeps tickets open")
+        # T6 went there an hour ago: no refresh reads it again for its own sake.
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET write_date = write_date - interval '1 hour' WHERE id = %s", [self.t6.id]
+        )
+
+        parts.closed = True  # the stage now closes its tickets
+
+        self.assertEqual(self.ours()[0]["backlog"], 2)
+        parts.closed = False
+        self.assertEqual(self.ours()[0]["backlog"], 3)
+
     def test_a_moved_contact_leaves_its_former_hour(self):
         contact = self.contact(self.voice, at(6, 16, 30), "done", self.team_a, self.alice, wait_seconds=8)
         self.env["cc.kpi.contact"].refresh()
