@@ -15,6 +15,9 @@ TICKET_COLUMNS = (
     "first_repeat_at",
 )
 
+# Whether ticket t, in stage st, is open work (the backlog): active, in a stage not flagged as closing.
+TICKET_IS_OPEN = SQL("(st.closed IS NOT TRUE AND t.active)")
+
 
 def first_repeat(customer, after):
     """The first inbound contact of the commercial partner `customer` (SQL) strictly after `after` (SQL): the
@@ -70,10 +73,11 @@ class CcKpiTicket(models.Model):
         self.env.cr.execute(
             SQL(
                 """UPDATE cc_kpi_ticket k SET open = new.open
-                     FROM (SELECT t.id, st.closed IS NOT TRUE AND t.active AS open
+                     FROM (SELECT t.id, %s AS open
                              FROM helpdesk_ticket t JOIN helpdesk_ticket_stage st ON st.id = t.stage_id
                             WHERE t.stage_id = ANY(%s)) new
                     WHERE k.ticket_id = new.id AND k.open IS DISTINCT FROM new.open""",
+                TICKET_IS_OPEN,
                 stages.ids,
             )
         )
@@ -92,7 +96,7 @@ class CcKpiTicket(models.Model):
             INSERT INTO cc_kpi_ticket (ticket_id, company_id, channel_type, team_id, user_id, customer_id, opened_at,
                                        open, closed_date, first_repeat_at)
             SELECT t.id, t.company_id, ch.channel_type, t.team_id, t.user_id, tp.commercial_partner_id, t.create_date,
-                   st.closed IS NOT TRUE AND t.active, t.closed_date,
+                   %(open)s, t.closed_date,
                    CASE WHEN t.closed_date IS NULL OR tp.id IS NULL THEN NULL
                         -- the same resolution as before: the contact steps keep its first repeat
                         WHEN %(incremental)s AND known.closed_date = t.closed_date
@@ -115,6 +119,7 @@ class CcKpiTicket(models.Model):
              WHERE %(differs)s
             """,
                 differs=upsert_differs("cc_kpi_ticket", TICKET_COLUMNS),
+                open=TICKET_IS_OPEN,
                 incremental=changed_contacts is not None,
                 first_repeat=first_repeat(SQL("tp.commercial_partner_id"), SQL("t.closed_date")),
                 changed=changed_tickets,
