@@ -7,8 +7,10 @@ By itself: the project's venv, a throwaway PostgreSQL, a database with cc_omnich
 of agents, one Twilio SMS channel and --partners customers with phone numbers (nine in ten with a phone
 identity already). cc.identity.resolve_partner is timed inside Odoo on that database (--lookups numbers with an
 identity, --fallback-lookups found by partner phone and as many new ones), in a transaction rolled back. Then,
-for each worker count, on a fresh copy of the database: Odoo serving 127.0.0.1 with that many prefork workers
-receives --messages Twilio-signed SMS webhooks, as many at a time as there are workers, then the same requests
+for each worker count and job layout (--job-servers), on a fresh copy of the database: Odoo serving 127.0.0.1
+with that many prefork workers receives --messages Twilio-signed SMS webhooks, as many at a time as there are
+workers, while the jobs run beside them (same, dedicated) or before they run (after: the burst has the machine
+to itself, then a job Odoo starts and works through the queue), then the same requests
 on two bare routes: GET /web/health (Odoo's read-only health check: no read/write transaction, no commit) and
 POST /cc_bench/bare (benchmarks/addons/cc_bench_bare: the webhook route's own decorator, so Odoo's read/write
 transaction and commit, and nothing else); the payloads must all have become interactions. The issue's
@@ -170,27 +172,53 @@ def require_all_ok(load, what):
 # --- one worker count -------------------------------------------------------------------------------------
 
 
+JOB_SERVERS = {
+    "same": "the web workers run the jobs as the webhooks come",
+    "dedicated": "a one-worker Odoo runs the jobs as the webhooks come",
+    "after": "a one-worker Odoo runs the jobs once the burst is in",
+}
+
+
 @contextlib.contextmanager
 def serving(bench, database, workers, port, job_server, job_capacity):
-    """Yield (web server, the server that runs the jobs): the same one, or a dedicated one."""
+    """Yield (web server, a function that returns the server running the jobs, starting it when need be).
+
+    same: the web server's own runner sends the jobs to its workers. dedicated: its runner sends them to a
+    one-worker Odoo of their own (OCA's layout for busy sites). after: the web server has no runner; a
+    one-worker Odoo with the runner starts when asked, so that the burst has the machine to itself.
+    """
     runner = {"ODOO_QUEUE_JOB_CHANNELS": f"root:{job_capacity}"}
     with contextlib.ExitStack() as stack:
-        jobs = None
-        if job_server == "dedicated":
-            # An Odoo of its own (one worker, no job runner) that only runs the jobs: OCA's layout for busy sites.
-            job_port = harness.cc.free_port()
-            runner.update(ODOO_QUEUE_JOB_HOST="127.0.0.1", ODOO_QUEUE_JOB_PORT=str(job_port))
-            jobs = stack.enter_context(bench.server(database, workers=1, port=job_port, label="jobs"))
-        web = stack.enter_context(
-            bench.server(
-                database,
-                workers=workers,
-                port=port,
-                extra_options=("--load", harness.cc.SERVER_WIDE_MODULES),
-                environment=runner,
+
+        def job_odoo(job_port, with_runner):
+            environment = {**runner, "ODOO_QUEUE_JOB_PORT": str(job_port)} if with_runner else None
+            options = ("--load", harness.cc.SERVER_WIDE_MODULES) if with_runner else ()
+            return stack.enter_context(
+                bench.server(
+                    database, workers=1, port=job_port, label="jobs", extra_options=options, environment=environment
+                )
             )
+
+        web_options, web_environment, jobs = ("--load", harness.cc.SERVER_WIDE_MODULES), runner, None
+        if job_server == "dedicated":
+            job_port = harness.cc.free_port()
+            web_environment = {**runner, "ODOO_QUEUE_JOB_HOST": "127.0.0.1", "ODOO_QUEUE_JOB_PORT": str(job_port)}
+            jobs = job_odoo(job_port, with_runner=False)
+        elif job_server == "after":
+            web_options, web_environment = (), None
+        web = stack.enter_context(
+            bench.server(database, workers=workers, port=port, extra_options=web_options, environment=web_environment)
         )
-        yield web, jobs or web
+        if job_server == "same":
+            jobs = web
+
+        def job_server_process():
+            nonlocal jobs
+            if jobs is None:
+                jobs = job_odoo(harness.cc.free_port(), with_runner=True)
+            return jobs
+
+        yield web, job_server_process
 
 
 def measure_ingestion(bench, facts, workers, job_server, port, args):
@@ -202,7 +230,7 @@ def measure_ingestion(bench, facts, workers, job_server, port, args):
     build = {"partners": args.partners, "webhook_url": facts["webhook_url"], "signing_secret": facts["signing_secret"]}
     warm_up = build_sms_webhooks(WARM_UP_REQUESTS, **build, sid_prefix=f"SMwarm{variant}x", seed=args.seed + 1)
     measured = build_sms_webhooks(args.messages, **build, sid_prefix=sid_prefix, seed=args.seed)
-    say(f"{workers} worker(s), jobs on the {job_server} server: serving {database} on 127.0.0.1:{port}")
+    say(f"{workers} worker(s), {JOB_SERVERS[job_server]}: serving {database} on 127.0.0.1:{port}")
     with serving(bench, database, workers, port, job_server, args.job_capacity) as (server, job_server_process):
         bare_senders = {
             "bare_route": get(f"{server.url}{BARE_ROUTES['bare_route'][0]}"),
@@ -213,21 +241,23 @@ def measure_ingestion(bench, facts, workers, job_server, port, args):
             harness.run_load(post_each(facts["webhook_url"], warm_up), len(warm_up), workers, requests.Session),
             "warm-up webhooks",
         )
-        wait_until_processed(bench, database)
+        if job_server != "after":
+            wait_until_processed(bench, database)
         for send in bare_senders.values():
             require_all_ok(harness.run_load(send, WARM_UP_REQUESTS, workers, requests.Session), "warm-up requests")
 
         say(f"{workers} worker(s): {args.messages} signed SMS webhooks, {workers} at a time")
         since = server.log_position()
+        jobs_since = job_server_process().log_position() if job_server != "after" else 0
         ingestion = harness.run_load(
             post_each(facts["webhook_url"], measured), len(measured), workers, requests.Session
         )
-        jobs_since = job_server_process.log_position() if job_server_process is not server else since
-        waiting_after_burst = bench.query(database, WAITING_PAYLOADS)[0][0]
-        drain_seconds = wait_until_processed(bench, database)
         ingestion_costs = server.request_costs("/cc/webhook/", since=since)
-        processing_costs = job_server_process.request_costs("/queue_job/runjob", since=jobs_since)
-        failure_reasons = payload_failure_reasons(job_server_process, jobs_since)
+        waiting_after_burst = bench.query(database, WAITING_PAYLOADS)[0][0]
+        jobs = job_server_process()
+        drain_seconds = wait_until_processed(bench, database)
+        processing_costs = jobs.request_costs("/queue_job/runjob", since=jobs_since)
+        failure_reasons = payload_failure_reasons(jobs, jobs_since)
 
         bare_routes = {}
         for key, send in bare_senders.items():
@@ -271,6 +301,7 @@ def measure_ingestion(bench, facts, workers, job_server, port, args):
             "job_capacity": args.job_capacity,
             "waiting_after_burst": waiting_after_burst,
             "drain_seconds": round(drain_seconds, 2),
+            "drained_per_second": round(waiting_after_burst / drain_seconds, 1) if drain_seconds else None,
             "processed_per_second": round(len(measured) / (ingestion.elapsed + drain_seconds), 1),
             "per_job_in_odoo": processing_costs,
         },
@@ -328,7 +359,8 @@ def table_rows(runs, lookup):
         rows += [
             (
                 f"{label}: waiting after the burst, then all processed in",
-                f"{processing['waiting_after_burst']}, {processing['drain_seconds']:.1f} s",
+                f"{processing['waiting_after_burst']}, {processing['drain_seconds']:.1f} s "
+                f"({processing['drained_per_second']}/s)",
                 "",
                 "",
             ),
@@ -414,9 +446,8 @@ def parse_args():
     )
     parser.add_argument(
         "--job-servers",
-        default="same,dedicated",
-        help="where queue_job's runner sends the jobs, one run each: the same server as the webhooks, or a "
-        "dedicated one-worker Odoo",
+        default="same,dedicated,after",
+        help="where and when the jobs run, one run each: " + "; ".join(f"{k}: {v}" for k, v in JOB_SERVERS.items()),
     )
     parser.add_argument(
         "--job-capacity",
@@ -429,8 +460,8 @@ def parse_args():
     args = parser.parse_args()
     args.workers = [int(count) for count in args.workers.split(",")]
     args.job_servers = args.job_servers.split(",")
-    if not set(args.job_servers) <= {"same", "dedicated"}:
-        parser.error("--job-servers takes same, dedicated or both")
+    if not set(args.job_servers) <= set(JOB_SERVERS):
+        parser.error(f"--job-servers takes {', '.join(JOB_SERVERS)}")
     if args.messages < 1 or args.partners < 100 or min(args.workers) < 1:
         parser.error("--messages >= 1, --partners >= 100 and worker counts >= 1, please")
     return args

@@ -9,28 +9,10 @@ from ..tools.signatures import verify_meta_handshake
 class CcWebhookController(http.Controller):
     """Provider webhooks: /cc/webhook/<provider>/<token>, one URL per channel."""
 
-    # What a webhook reads of its channel, fetched with the search (one query instead of two).
-    CHANNEL_FIELDS = (
-        "name",
-        "provider",
-        "channel_type",
-        "company_id",
-        "webhook_token",
-        "signing_secret",
-        "verify_token",
-    )
-
-    def _channel(self, provider, token):
+    @staticmethod
+    def _route(provider, token):
         # sudo: the caller is a provider, not a user; the unguessable token is what identifies the channel.
-        return (
-            request.env["cc.channel"]
-            .sudo()
-            .search_fetch(
-                [("webhook_token", "=", token), ("provider", "=", provider), ("active", "=", True)],
-                self.CHANNEL_FIELDS,
-                limit=1,
-            )
-        )
+        return request.env["cc.channel"].sudo()._inbound_route(provider, token)
 
     @staticmethod
     def _raw_body(httprequest):
@@ -50,11 +32,11 @@ class CcWebhookController(http.Controller):
     )
     def verify_subscription(self, provider, token, **params):
         """Meta's subscription handshake: echo hub.challenge when hub.verify_token is the channel's."""
-        channel = self._channel(provider, token)
-        if not channel or provider != "meta":
+        route = self._route(provider, token)
+        if not route or provider != "meta":
             return request.make_response("not found", status=404)
         if params.get("hub.mode") == "subscribe" and verify_meta_handshake(
-            channel.verify_token, params.get("hub.verify_token")
+            route.verify_token, params.get("hub.verify_token")
         ):
             return request.make_response(params.get("hub.challenge", ""), headers=[("Content-Type", "text/plain")])
         return request.make_response("forbidden", status=403)
@@ -68,22 +50,22 @@ class CcWebhookController(http.Controller):
         save_session=False,
     )
     def receive(self, provider, token, **_params):
-        channel = self._channel(provider, token)
-        if not channel:
+        route = self._route(provider, token)
+        if not route:
             return request.make_response("not found", status=404)
         httprequest = request.httprequest
         # Providers sign the URL they were given: the channel's public URL, not whatever Host we saw.
-        url = channel.webhook_url
+        url = request.env["cc.channel"]._webhook_url(provider, token)
         if httprequest.query_string:
             url = f"{url}?{httprequest.query_string.decode()}"
-        # with_company: the payload and its job belong to the channel's company (and env.company needs no
-        # read of the public user).
+        # sudo: see cc.inbound.processor. with_company: the payload and its job belong to the channel's company
+        # (and env.company needs no read of the public user).
         status, text = (
             request.env["cc.inbound.processor"]
             .sudo()
-            .with_company(channel.company_id)
+            .with_company(route.company_id)
             .receive(
-                channel,
+                route,
                 {
                     "method": httprequest.method,
                     "url": url,

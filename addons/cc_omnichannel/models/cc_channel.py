@@ -1,7 +1,10 @@
 import secrets
+from datetime import timedelta
+from typing import NamedTuple
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import ConcurrencyError, ValidationError
+from odoo.tools import SQL, ormcache
 
 from ..tools.samples import sample_request
 
@@ -44,8 +47,31 @@ DEFAULT_API_BASE_URLS = {
 MANAGERS = "cc_omnichannel.group_cc_manager"
 
 
+# A job processes at most this many payloads of its channel in one transaction, then queues the next job:
+# short transactions keep agents' and other jobs' writes from waiting on it.
+PAYLOADS_PER_JOB = 20
+# After a write conflict, the job that continues starts this many seconds later, with a fresh snapshot.
+CONFLICT_RETRY_SECONDS = 2
+# Payloads left received this long (their job lost, or a job that had just started) are queued again by cron.
+STRANDED_AFTER = timedelta(minutes=1)
+
+
 def new_webhook_token():
     return secrets.token_urlsafe(24)
+
+
+ROUTE_FIELDS = {"active", "webhook_token", "company_id", "provider", "channel_type", "signing_secret", "verify_token"}
+
+
+class InboundRoute(NamedTuple):
+    """What a webhook request needs of the channel its URL names, as plain values (see _inbound_route)."""
+
+    channel_id: int
+    company_id: int
+    provider: str
+    channel_type: str
+    signing_secret: str
+    verify_token: str
 
 
 class _DryRunDone(Exception):
@@ -138,7 +164,48 @@ class CcChannel(models.Model):
     @api.depends("provider", "webhook_token")
     def _compute_webhook_url(self):
         for channel in self:
-            channel.webhook_url = f"{channel.get_base_url()}/cc/webhook/{channel.provider}/{channel.webhook_token}"
+            channel.webhook_url = channel._webhook_url(channel.provider, channel.webhook_token)
+
+    def _webhook_url(self, provider, token):
+        """The absolute URL of a webhook, as the provider is given it (and signs it)."""
+        return f"{self.get_base_url()}/cc/webhook/{provider}/{token}"
+
+    @api.model
+    @ormcache("provider", "token")
+    def _inbound_route(self, provider, token):
+        """The active channel a webhook URL names, or None; cached in each worker, so that a webhook reads
+        no channel row. Any change to a channel clears the cache (create, write, unlink)."""
+        channel = self.sudo().search_fetch(
+            [("webhook_token", "=", token), ("provider", "=", provider), ("active", "=", True)],
+            ["company_id", "provider", "channel_type", "signing_secret", "verify_token"],
+            limit=1,
+        )
+        return channel._as_route() if channel else None
+
+    def _as_route(self):
+        self.ensure_one()
+        return InboundRoute(
+            self.id,
+            self.company_id.id,
+            self.provider,
+            self.channel_type,
+            self.signing_secret or "",
+            self.verify_token or "",
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _inbound_route
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if ROUTE_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()  # _inbound_route
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # _inbound_route
+        return super().unlink()
 
     def _compute_interaction_count(self):
         counts = dict(
@@ -155,6 +222,57 @@ class CcChannel(models.Model):
         )
         for channel in self:
             channel.failed_event_count = counts.get(channel, 0)
+
+    # --- processing the stored payloads (queue_job) -------------------------------------------------------
+
+    def _queue_payload_job(self, eta=None):
+        """Make sure a job will process this channel's received payloads: queue one unless one is waiting
+        to start. A job that starts before this transaction commits misses its payload; the next webhook's
+        job or the cron (_cron_queue_stranded_payloads) takes it."""
+        self.ensure_one()
+        identity_key = f"cc.channel({self.id})._process_received_payloads"
+        # queue_job's own check (with_delay(identity_key=...)) first builds the whole job: about 1 ms more per
+        # webhook (benchmarks/README.md). This is the same query, on queue_job's partial index.
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM queue_job WHERE identity_key = %s"
+                " AND state IN ('wait_dependencies', 'pending', 'enqueued') LIMIT 1",
+                identity_key,
+            )
+        )
+        if self.env.cr.rowcount:
+            return
+        self.with_delay(
+            identity_key=identity_key, eta=eta, description=f"Inbound payloads of {self.name}"
+        )._process_received_payloads()
+
+    def _process_received_payloads(self):
+        """The queue job of the channel's inbound payloads: the oldest received ones, PAYLOADS_PER_JOB at
+        most, each in a savepoint of its own; the next job is queued when some may be left."""
+        self.ensure_one()
+        events = self.env["cc.webhook.event"]._claim_received(self, PAYLOADS_PER_JOB)
+        processor = self.env["cc.inbound.processor"]
+        for event in events:
+            try:
+                processor.process_event(event)
+            except ConcurrencyError as error:
+                # Another transaction wrote the same rows (the customer's identity, an agent's turn). This
+                # job's snapshot cannot see what it committed, a later job's can: the rest waits for that one.
+                event._note_conflict(error)
+                self._queue_payload_job(eta=CONFLICT_RETRY_SECONDS)
+                return
+        if len(events) == PAYLOADS_PER_JOB:
+            self._queue_payload_job()
+
+    @api.model
+    def _cron_queue_stranded_payloads(self):
+        """Queue a job for each channel that has payloads received over STRANDED_AFTER ago."""
+        stranded = self.env["cc.webhook.event"]._read_group(
+            [("state", "=", "received"), ("received_at", "<", fields.Datetime.now() - STRANDED_AFTER)],
+            ["channel_id"],
+        )
+        for (channel,) in stranded:
+            channel.with_company(channel.company_id)._queue_payload_job()
 
     def effective_api_base_url(self):
         self.ensure_one()
@@ -177,12 +295,14 @@ class CcChannel(models.Model):
             channel.sender_id or "",
         )
         request_data = {"method": "POST", "url": channel.webhook_url, "headers": headers, "body": body}
+        route = channel._as_route()
+        processor = self.env["cc.inbound.processor"].sudo().with_company(channel.company_id)
         try:
             with self.env.cr.savepoint():
-                # queue_job__no_delay: the sample is processed here and now, for its outcome to be read.
-                processor = self.env["cc.inbound.processor"].sudo().with_context(queue_job__no_delay=True)
-                status, text = processor.receive(channel, request_data)
-                outcome = self._describe_test_outcome(status, text)
+                event, status, text = processor._accept(route, request_data)
+                if status == 200:
+                    processor.process_event(event)  # here and now, for its outcome to be read
+                outcome = self._describe_test_outcome(event, status, text)
                 raise _DryRunDone
         except _DryRunDone:
             pass
@@ -197,10 +317,9 @@ class CcChannel(models.Model):
             },
         }
 
-    def _describe_test_outcome(self, status, text):
+    def _describe_test_outcome(self, event, status, text):
         if status != 200:
             return self.env._("The sample was refused (HTTP %(status)s): %(reason)s", status=status, reason=text)
-        event = self.env["cc.webhook.event"].search([("channel_id", "=", self.id)], order="id desc", limit=1)
         if event.state == "failed":
             return self.env._("The sample was stored but processing failed: %(error)s", error=event.error)
         interaction = event.interaction_ids[:1]

@@ -260,7 +260,7 @@ class CcDemoTraffic(models.AbstractModel):
     def _store_rejected(self, channel):
         """A forged request, kept as rejected, as a supervisor would find it in the inbound payloads."""
         self.env["cc.inbound.processor"].receive(
-            channel,
+            channel._as_route(),
             {
                 "method": "POST",
                 "url": channel.webhook_url,

@@ -56,27 +56,37 @@ class CcInboundProcessor(models.AbstractModel):
     # --- HTTP entry point --------------------------------------------------------------------------
 
     @api.model
-    def receive(self, channel, request_data):
+    @api.private
+    def receive(self, route, request_data):
         """Store, verify and parse one webhook request, queue its processing; return (HTTP status, response text).
 
-        `request_data`: method, url (as the provider signed it), headers (dict, lower-case names), body (bytes).
-        A bad signature answers 403 and a malformed body 400, both kept as `rejected`. A body that parses is
-        answered at once and processed by a queue_job job (`cc.webhook.event._process_queued`): the provider
-        never waits for tickets and routing, and a failure leaves the payload `failed`, visible and replayable.
+        `route`: the channel's cc.channel.InboundRoute. `request_data`: method, url (as the provider signed it),
+        headers (dict, lower-case names), body (bytes). A bad signature answers 403 and a malformed body 400,
+        both kept as `rejected`. A body that parses is answered at once and processed by the channel's queue
+        job (cc.channel._process_received_payloads): the provider never waits for tickets and routing, and a
+        failure leaves the payload `failed`, visible and replayable.
         """
-        event = self.env["cc.webhook.event"].create(self._event_vals(channel, request_data))
-        if not self._signature_ok(channel, request_data):
-            event.write({"state": "rejected", "error": "missing or invalid signature"})
-            return 403, "invalid signature"
-        try:
-            self._parse(channel, request_data["body"])
-        except payloads.PayloadError as error:
-            event.write({"state": "rejected", "error": str(error)})
-            return 400, str(error)
-        self._queue(channel, event)
-        return 200, "ok"
+        _event, status, text = self._accept(route, request_data)
+        if status == 200:
+            self.env["cc.channel"].browse(route.channel_id)._queue_payload_job()
+        return status, text
 
     @api.model
+    def _accept(self, route, request_data):
+        """Store the request, then check its signature and its body: (stored event, HTTP status, text)."""
+        event = self.env["cc.webhook.event"]._insert_received(self._event_vals(route, request_data))
+        if not self._signature_ok(route, request_data):
+            event.write({"state": "rejected", "error": "missing or invalid signature"})
+            return event, 403, "invalid signature"
+        try:
+            self._parse(route.provider, route.channel_type, request_data["body"])
+        except payloads.PayloadError as error:
+            event.write({"state": "rejected", "error": str(error)})
+            return event, 400, str(error)
+        return event, 200, "ok"
+
+    @api.model
+    @api.private
     def receive_internal(self, channel, document):
         """Store and queue a contact that an Odoo app saw itself (the live chat bridge): nothing to verify,
         then the webhooks' own pipeline. `document` is one event in the generic webhook format."""
@@ -88,19 +98,16 @@ class CcInboundProcessor(models.AbstractModel):
                 "body": json.dumps(document, sort_keys=True),
             }
         )
-        self._queue(channel, event)
+        channel._queue_payload_job()
         return event
 
-    def _queue(self, channel, event):
-        description = f"Inbound {channel.channel_type} payload #{event.id} ({channel.name})"
-        event.with_delay(description=description)._process_queued()
-
-    def _event_vals(self, channel, request_data):
+    def _event_vals(self, route, request_data):
         received = request_data["headers"]
         headers = {name: received[name.lower()] for name in KEPT_HEADERS if received.get(name.lower())}
         return {
-            "channel_id": channel.id,
-            "provider": channel.provider,
+            "channel_id": route.channel_id,
+            "company_id": route.company_id,
+            "provider": route.provider,
             "http_method": request_data["method"],
             "url": request_data["url"],
             "content_type": received.get("content-type", ""),
@@ -108,49 +115,51 @@ class CcInboundProcessor(models.AbstractModel):
             "body": request_data["body"].decode("utf-8", errors="replace"),
         }
 
-    def _signature_ok(self, channel, request_data):
-        secret = channel.signing_secret or ""
+    def _signature_ok(self, route, request_data):
+        secret = route.signing_secret
         headers = request_data["headers"]
         body = request_data["body"]
-        if channel.provider == "twilio":
+        if route.provider == "twilio":
             form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
             return signatures.verify_twilio(request_data["url"], form, secret, headers.get("x-twilio-signature"))
-        if channel.provider == "meta":
+        if route.provider == "meta":
             return signatures.verify_meta(body, secret, headers.get("x-hub-signature-256"))
-        if channel.provider == "telegram":
+        if route.provider == "telegram":
             return signatures.verify_telegram(secret, headers.get("x-telegram-bot-api-secret-token"))
-        if channel.provider == "generic":
+        if route.provider == "generic":
             return signatures.verify_generic(body, secret, headers.get("x-cc-signature"))
         return False
 
     @api.model
-    def _parse(self, channel, body):
+    def _parse(self, provider, channel_type, body):
         """The provider-neutral events of a raw body; raises payloads.PayloadError when malformed."""
-        if channel.provider == "twilio":
+        if provider == "twilio":
             form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-            if channel.channel_type == "voice":
+            if channel_type == "voice":
                 return payloads.parse_twilio_call(form)
             return payloads.parse_twilio_message(form)
         document = payloads.load_json(body)
-        if channel.provider == "meta":
+        if provider == "meta":
             return payloads.parse_meta(document)
-        if channel.provider == "telegram":
+        if provider == "telegram":
             return payloads.parse_telegram(document)
         return payloads.parse_generic(document)
 
     # --- processing ---------------------------------------------------------------------------------
 
     @api.model
+    @api.private
     def process_event(self, event):
         """Turn a stored payload into records; on failure, roll back its effects and record the error."""
         vals = {"attempts": event.attempts + 1, "processed_at": fields.Datetime.now()}
         try:
             with self.env.cr.savepoint():
-                for inbound in self._parse(event.channel_id, event.body.encode()):
-                    self._apply(event.channel_id, inbound, event)
+                channel = event.channel_id
+                for inbound in self._parse(channel.provider, channel.channel_type, event.body.encode()):
+                    self._apply(channel, inbound, event)
         except (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, errors.UniqueViolation) as error:
             # Another worker wrote the same rows (the same customer's identity, an agent's turn, a redelivery):
-            # the caller runs it again (queue_job retries the job, Odoo an RPC) and sees what the other committed.
+            # the caller runs it again (a later job, or Odoo the RPC) and sees what the other committed.
             raise ConcurrencyError(str(error)) from error
         except Exception as error:  # any other failure must leave the payload visible, not lost
             _logger.warning("Inbound payload %s failed: %s", event.id, error, exc_info=True)

@@ -11,6 +11,7 @@ from . import test_tools_timeline
 from . import test_tools_upsell
 from . import test_ui
 from . import test_upsell
+from . import test_webhook_event
 from . import test_webhook_meta
 from . import test_webhook_queue
 from . import test_webhook_telegram_generic

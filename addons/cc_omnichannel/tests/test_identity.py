@@ -30,7 +30,7 @@ class TestIdentity(ContactCenterCase, TransactionCase):
             .sudo()
             .with_context(queue_job__no_delay=True)  # process here, not in a queue job
             .receive(
-                channel,
+                channel._as_route(),
                 {
                     "method": "POST",
                     "url": channel.webhook_url,

@@ -34,7 +34,7 @@ class TestRouting(ContactCenterCase, TransactionCase):
             .sudo()
             .with_context(queue_job__no_delay=True)  # process here, not in a queue job
             .receive(
-                self.generic,
+                self.generic._as_route(),
                 {
                     "method": "POST",
                     "url": self.generic.webhook_url,

@@ -103,3 +103,24 @@ class TestTwilioWebhook(WebhookCase):
     def test_unknown_token_is_not_found(self):
         response = self.url_open("/cc/webhook/twilio/not-a-token", data={"Body": "x"}, timeout=30)
         self.assertEqual(response.status_code, 404)
+
+    def test_channel_edits_apply_to_the_next_webhook(self):
+        """Webhooks read their channel from a cache: a new secret, token or an archive must reach it at once."""
+        from twilio.request_validator import RequestValidator  # noqa: PLC0415
+
+        self.assertEqual(self.post_twilio(self.sms, twilio_sms("SM101", "+32470123456", "one")).status_code, 200)
+        form = twilio_sms("SM102", "+32470123456", "two")
+        signed_with_old_secret = RequestValidator(self.sms.signing_secret).compute_signature(self.sms.webhook_url, form)
+
+        self.sms.signing_secret = "rotated-auth-token"
+        self.assertEqual(self.post_twilio(self.sms, form, signature=signed_with_old_secret).status_code, 403)
+        self.assertEqual(self.post_twilio(self.sms, form).status_code, 200)
+
+        old_url = self.sms.webhook_url
+        self.sms.action_regenerate_token()
+        self.assertEqual(self.url_open(old_url, data={"Body": "x"}, timeout=30).status_code, 404)
+        self.assertEqual(self.post_twilio(self.sms, twilio_sms("SM103", "+32470123456", "three")).status_code, 200)
+
+        self.sms.active = False
+        self.assertEqual(self.post_twilio(self.sms, twilio_sms("SM104", "+32470123456", "four")).status_code, 404)
+        self.assertEqual(len(self.interactions(self.sms)), 3)
