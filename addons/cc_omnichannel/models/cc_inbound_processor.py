@@ -98,7 +98,7 @@ class CcInboundProcessor(models.AbstractModel):
                 "body": json.dumps(document, sort_keys=True),
             }
         )
-        channel._queue_payload_job()
+        channel.with_company(channel.company_id)._queue_payload_job()
         return event
 
     def _event_vals(self, route, request_data):
