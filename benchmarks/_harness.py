@@ -173,6 +173,13 @@ class LoadResult:
         """The statuses (and transport errors) that were not `expected_status`."""
         return [status for status in self.statuses if status != expected_status] + self.errors
 
+    def extend(self, other):
+        """Add the requests and wall time of another run (a later round of the same load) to this one."""
+        self.latencies += other.latencies
+        self.statuses += other.statuses
+        self.errors += other.errors
+        self.elapsed += other.elapsed
+
 
 def run_load(send, count, concurrency, make_session):
     """Call `send(session, index)` for index 0..count-1 from `concurrency` threads, one session each.

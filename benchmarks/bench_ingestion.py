@@ -23,6 +23,7 @@ benchmark itself failed.
 
 import argparse
 import contextlib
+import itertools
 import random
 import re
 import sys
@@ -249,34 +250,46 @@ def measure_ingestion(bench, facts, workers, job_server, port, args):
         for send in bare_senders.values():
             require_all_ok(harness.run_load(send, WARM_UP_REQUESTS, workers, requests.Session), "warm-up requests")
 
-        say(f"{workers} worker(s): {args.messages} signed SMS webhooks, {workers} at a time")
+        say(
+            f"{workers} worker(s): {args.messages} signed SMS webhooks and as many requests to each bare route, "
+            f"{workers} at a time, in {args.rounds} alternating rounds"
+        )
         since = server.log_position()
         jobs_since = job_server_process().log_position() if job_server != "after" else 0
-        ingestion = harness.run_load(
-            post_each(facts["webhook_url"], measured), len(measured), workers, requests.Session
-        )
+        ingestion = harness.LoadResult()
+        bare = {key: harness.LoadResult() for key in BARE_ROUTES}
+        waiting_after_burst, drain_seconds = 0, 0.0
+        for start, end in rounds(len(measured), args.rounds):
+            ingestion.extend(
+                harness.run_load(
+                    post_each(facts["webhook_url"], measured[start:end]), end - start, workers, requests.Session
+                )
+            )
+            if job_server != "after":  # the jobs of this round's webhooks run, then the bare routes have an idle server
+                waiting_after_burst += bench.query(database, WAITING_PAYLOADS)[0][0]
+                drain_seconds += wait_until_processed(bench, database)
+            for key, send in bare_senders.items():
+                round_load = harness.run_load(send, end - start, workers, requests.Session)
+                require_all_ok(round_load, f"{BARE_ROUTES[key][1]} requests")
+                bare[key].extend(round_load)
         ingestion_costs = server.request_costs("/cc/webhook/", since=since)
-        waiting_after_burst = bench.query(database, WAITING_PAYLOADS)[0][0]
+        if job_server == "after":
+            waiting_after_burst = bench.query(database, WAITING_PAYLOADS)[0][0]
         jobs = job_server_process()
-        drain_seconds = wait_until_processed(bench, database)
+        drain_seconds += wait_until_processed(bench, database)
         processing_costs = jobs.request_costs("/queue_job/runjob", since=jobs_since)
         failure_reasons = payload_failure_reasons(jobs, jobs_since)
-
-        bare_routes = {}
-        for key, send in bare_senders.items():
-            path, label = BARE_ROUTES[key]
-            say(f"{workers} worker(s): {args.messages} x {label}, {workers} at a time")
-            since = server.log_position()
-            bare = harness.run_load(send, args.messages, workers, requests.Session)
-            require_all_ok(bare, f"{label} requests")
-            bare_routes[key] = {
+        bare_routes = {
+            key: {
                 "path": path,
-                "requests": len(bare.latencies),
-                "seconds": round(bare.elapsed, 2),
-                "per_second": round(bare.rate, 1),
-                "latency_ms": harness.latency_summary_ms(bare.latencies),
+                "requests": len(bare[key].latencies),
+                "seconds": round(bare[key].elapsed, 2),
+                "per_second": round(bare[key].rate, 1),
+                "latency_ms": harness.latency_summary_ms(bare[key].latencies),
                 "per_request_in_odoo": server.request_costs(path, since=since),
             }
+            for key, (path, _label) in BARE_ROUTES.items()
+        }
     counts = bench.run_in_odoo(IN_ODOO, "count", database, sid_prefix=sid_prefix)
     integrity = {
         "webhooks_sent": len(measured),
@@ -314,6 +327,12 @@ def measure_ingestion(bench, facts, workers, job_server, port, args):
         "after": counts,
         "server_log": str(server.log_path.relative_to(harness.ROOT)),
     }
+
+
+def rounds(count, number):
+    """(start, end) of `number` consecutive slices of range(count), as even as can be."""
+    bounds = [count * index // number for index in range(number + 1)]
+    return list(itertools.pairwise(bounds))
 
 
 def wait_until_processed(bench, database, timeout=900):
@@ -465,6 +484,13 @@ def parse_args():
         default=1,
         help="jobs queue_job's runner runs at once (ODOO_QUEUE_JOB_CHANNELS=root:N; its default is 1)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="the webhooks and the bare requests alternate in this many rounds, so that the machine's drift "
+        "weighs on both alike",
+    )
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--tag", help="name a variant: its results go to results/ingestion-TAG-<date>.json")
     args = parser.parse_args()
@@ -472,8 +498,8 @@ def parse_args():
     args.job_servers = args.job_servers.split(",")
     if not set(args.job_servers) <= set(JOB_SERVERS):
         parser.error(f"--job-servers takes {', '.join(JOB_SERVERS)}")
-    if args.messages < 1 or args.partners < 100 or min(args.workers) < 1:
-        parser.error("--messages >= 1, --partners >= 100 and worker counts >= 1, please")
+    if args.messages < args.rounds or args.rounds < 1 or args.partners < 100 or min(args.workers) < 1:
+        parser.error("--messages >= --rounds >= 1, --partners >= 100 and worker counts >= 1, please")
     return args
 
 
@@ -527,6 +553,7 @@ def run(args):
                 "lookups",
                 "fallback_lookups",
                 "routing",
+                "rounds",
                 "seed",
                 "tag",
             )
